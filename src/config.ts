@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, read once from the environment (nothing else reads process.env).
+ * A mistake fails fast with the variable's name and what it should look like.
+ */
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const url = (name: string) =>
+  z.string().refine((s) => /^https?:\/\/\S+$/.test(s), { message: `${name} must be an http(s) URL` });
+
+const EnvSchema = z.object({
+  PAPERBOY_DB: z.string().min(1).default('data/paperboy.db'),
+  PAPERBOY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PAPERBOY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  HF_API_URL: url('HF_API_URL').default('https://huggingface.co'),
+  ARXIV_API_URL: url('ARXIV_API_URL').default('https://export.arxiv.org'),
+  PAPERBOY_ARXIV_CATEGORIES: csv.default([]),
+  PAPERBOY_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'DISCORD_APP_ID must be the numeric application id').optional(),
+  DISCORD_API_URL: url('DISCORD_API_URL').optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_APP_TOKEN: z.string().min(1).optional(),
+  SLACK_API_URL: url('SLACK_API_URL').optional(),
+  SLACK_MANAGERS: csv.default([]),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  dbPath: string;
+  port: number;
+  logLevel: Env['PAPERBOY_LOG_LEVEL'];
+  sources: { hfBaseUrl: string; arxivBaseUrl: string; arxivCategories: string[]; timeoutMs: number };
+  discord: { token: string; appId: string; apiUrl: string | undefined } | null;
+  slack: { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string | undefined; managers: string[] } | null;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Blank values (FOO= in a .env file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`configuration problem:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID) throw new ConfigError('DISCORD_TOKEN is set but DISCORD_APP_ID is not: set both (Developer Portal > General Information > Application ID).');
+  if (e.DISCORD_APP_ID && !e.DISCORD_TOKEN) throw new ConfigError('DISCORD_APP_ID is set but DISCORD_TOKEN is not: set both (Developer Portal > Bot > Reset Token).');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+    throw new ConfigError('SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.');
+  }
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+    throw new ConfigError('SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: set the bot token (xoxb-...) too.');
+  }
+  return {
+    dbPath: e.PAPERBOY_DB,
+    port: e.PAPERBOY_PORT,
+    logLevel: e.PAPERBOY_LOG_LEVEL,
+    sources: { hfBaseUrl: e.HF_API_URL, arxivBaseUrl: e.ARXIV_API_URL, arxivCategories: e.PAPERBOY_ARXIV_CATEGORIES, timeoutMs: e.PAPERBOY_HTTP_TIMEOUT_MS },
+    discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL } : null,
+    slack: e.SLACK_BOT_TOKEN
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, managers: e.SLACK_MANAGERS }
+      : null,
+  };
+}

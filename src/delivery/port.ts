@@ -1,0 +1,29 @@
+import type { PaperCard } from '../commands/types.ts';
+
+/**
+ * What the delivery layer asks of a chat platform. Each adapter implements it with its own
+ * library (discord.js REST, Slack WebClient), whose rate-limit queue does the pacing.
+ */
+export interface ChatPoster {
+  readonly platform: string;
+  /**
+   * Posts one message and returns its platform id. Must be safe to call again with the same
+   * `key` after an unknown outcome (Discord: nonce + enforce_nonce; Slack: look the key up
+   * in the message metadata of the channel's recent history before posting again).
+   */
+  post(channelId: string, message: OutboundMessage): Promise<PostOutcome>;
+}
+
+export type OutboundMessage =
+  | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; threadId?: string }
+  | { kind: 'header'; key: string; title: string; text: string; digestDate: string }
+  | { kind: 'notice'; key: string; text: string };
+
+export type PostOutcome =
+  | { ok: true; messageId: string }
+  /** The channel is gone or closed to us: stop posting there until a manager runs /papers resume. */
+  | { ok: false; action: 'disable-channel'; reason: string }
+  /** The credentials are dead: stop posting to the whole workspace. */
+  | { ok: false; action: 'disable-team'; reason: string }
+  /** Worth another try later (5xx, network, rate limit the library gave up on). */
+  | { ok: false; action: 'retry'; reason: string; retryAfterMs?: number };

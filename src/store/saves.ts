@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface SavedPaper {
+  paperId: string;
+  userId: string;
+  note: string | null;
+  savedAt: string;
+}
+
+export class SavesRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Saves (or re-notes) a paper for a user; returns whether it was new. */
+  async save(teamId: number, userId: string, paperId: string, note: string | null, now: Date): Promise<boolean> {
+    const existing = await this.find(teamId, userId, paperId);
+    await this.db
+      .insertInto('saves')
+      .values({ team_id: teamId, user_id: userId, paper_id: paperId, note, created_at: now.toISOString() })
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'user_id', 'paper_id']).doUpdateSet(note === null ? { paper_id: paperId } : { note }),
+      )
+      .execute();
+    return !existing;
+  }
+
+  async unsave(teamId: number, userId: string, paperId: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom('saves')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .where('paper_id', '=', paperId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async find(teamId: number, userId: string, paperId: string): Promise<SavedPaper | null> {
+    const r = await this.db
+      .selectFrom('saves')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .where('paper_id', '=', paperId)
+      .executeTakeFirst();
+    return r ? { paperId: r.paper_id, userId: r.user_id, note: r.note, savedAt: r.created_at } : null;
+  }
+
+  /** A user's saves (or, without a user, the whole team's), newest first. */
+  async list(teamId: number, userId: string | null, limit = 1000): Promise<SavedPaper[]> {
+    let q = this.db.selectFrom('saves').selectAll().where('team_id', '=', teamId);
+    if (userId !== null) q = q.where('user_id', '=', userId);
+    const rows = await q.orderBy('created_at', 'desc').orderBy('paper_id').limit(limit).execute();
+    return rows.map((r) => ({ paperId: r.paper_id, userId: r.user_id, note: r.note, savedAt: r.created_at }));
+  }
+
+  /** How many team members saved each paper. */
+  async counts(teamId: number, paperIds: readonly string[]): Promise<Map<string, number>> {
+    if (paperIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('saves')
+      .select(['paper_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('team_id', '=', teamId)
+      .where('paper_id', 'in', [...paperIds])
+      .groupBy('paper_id')
+      .execute();
+    return new Map(rows.map((r) => [r.paper_id, Number(r.n)]));
+  }
+
+  async savedBy(teamId: number, userId: string, paperIds: readonly string[]): Promise<Set<string>> {
+    if (paperIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('saves')
+      .select('paper_id')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .where('paper_id', 'in', [...paperIds])
+      .execute();
+    return new Set(rows.map((r) => r.paper_id));
+  }
+}

@@ -1,0 +1,142 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The tables, as kysely sees them. Dialect-neutral: timestamps are ISO-8601 strings,
+ * days are YYYY-MM-DD strings, lists are JSON text, flags are 0/1 integers.
+ */
+export interface Database {
+  papers: PapersTable;
+  listings: ListingsTable;
+  teams: TeamsTable;
+  channels: ChannelsTable;
+  topics: TopicsTable;
+  schedules: SchedulesTable;
+  votes: VotesTable;
+  saves: SavesTable;
+  deliveries: DeliveriesTable;
+}
+
+export interface PapersTable {
+  /** Stable integer key: the full-text index refers to papers by it. */
+  seq: Generated<number>;
+  /** arXiv id without version, e.g. 2608.16859. */
+  id: string;
+  title: string;
+  /** titleKey(title): exact-title lookups ignore case and punctuation. */
+  title_key: string;
+  abstract: string;
+  /** JSON array of author names, in arXiv order. */
+  authors: string;
+  /** Author names joined for the full-text index. */
+  authors_text: string;
+  org: string | null;
+  published_at: string | null;
+  upvotes: number;
+  comments: number;
+  arxiv_url: string;
+  pdf_url: string;
+  hf_url: string | null;
+  github_url: string | null;
+  project_url: string | null;
+  thumbnail_url: string | null;
+  ai_summary: string | null;
+  /** JSON array (HF ai_keywords). */
+  keywords: string;
+  keywords_text: string;
+  /** JSON array of arXiv categories. */
+  categories: string;
+  source: 'hf' | 'arxiv';
+  first_seen_at: string;
+  updated_at: string;
+}
+
+/** A paper's place in a source's daily list: the HF Daily Papers day, or the arXiv announcement day. */
+export interface ListingsTable {
+  source: 'hf' | 'arxiv';
+  day: string;
+  paper_id: string;
+  rank: number;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  platform: string;
+  external_id: string;
+  name: string | null;
+  disabled_reason: string | null;
+  created_at: string;
+}
+
+export interface ChannelsTable {
+  id: Generated<number>;
+  team_id: number;
+  external_id: string;
+  name: string | null;
+  paused: Generated<number>;
+  /** Set when the platform says we can no longer post here; kept until /papers resume. */
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  max_papers: Generated<number>;
+  created_at: string;
+}
+
+export interface TopicsTable {
+  id: Generated<number>;
+  channel_id: number;
+  /** The saved query, in /papers search syntax. */
+  query: string;
+  /** Normalized form: one topic per meaning, whatever the spelling. */
+  query_key: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface SchedulesTable {
+  channel_id: number;
+  /** JSON array of local times, "HH:MM", sorted. */
+  times: string;
+  timezone: string;
+  /** JSON array of ISO weekdays, 1 = Monday ... 7 = Sunday. */
+  weekdays: string;
+  updated_at: string;
+}
+
+export interface VotesTable {
+  team_id: number;
+  user_id: string;
+  paper_id: string;
+  created_at: string;
+}
+
+export interface SavesTable {
+  team_id: number;
+  user_id: string;
+  paper_id: string;
+  note: string | null;
+  created_at: string;
+}
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  channel_id: number;
+  /** The channel's local date of the digest. */
+  digest_date: string;
+  paper_id: string;
+  rank: number;
+  state: DeliveryState;
+  message_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';
+
+export type PaperRow = Selectable<PapersTable>;
+export type NewPaperRow = Insertable<PapersTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type TopicRow = Selectable<TopicsTable>;
+export type ScheduleRow = Selectable<SchedulesTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;

@@ -1,0 +1,169 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Migrations listed inline (static imports, no directory scanning): they work the same
+ * under tsx, vitest and a bundler. Append; never edit one that has shipped.
+ */
+export const sqliteMigrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('papers')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('title_key', 'text', (c) => c.notNull())
+        .addColumn('abstract', 'text', (c) => c.notNull())
+        .addColumn('authors', 'text', (c) => c.notNull())
+        .addColumn('authors_text', 'text', (c) => c.notNull())
+        .addColumn('org', 'text')
+        .addColumn('published_at', 'text')
+        .addColumn('upvotes', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('comments', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('arxiv_url', 'text', (c) => c.notNull())
+        .addColumn('pdf_url', 'text', (c) => c.notNull())
+        .addColumn('hf_url', 'text')
+        .addColumn('github_url', 'text')
+        .addColumn('project_url', 'text')
+        .addColumn('thumbnail_url', 'text')
+        .addColumn('ai_summary', 'text')
+        .addColumn('keywords', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('keywords_text', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('papers_title_key').on('papers').column('title_key').execute();
+      await db.schema.createIndex('papers_published_at').on('papers').column('published_at').execute();
+
+      await db.schema
+        .createTable('listings')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('rank', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('listings_pk', ['source', 'day', 'paper_id'])
+        .execute();
+      await db.schema.createIndex('listings_day').on('listings').columns(['day', 'rank']).execute();
+      await db.schema.createIndex('listings_paper').on('listings').column('paper_id').execute();
+
+      await db.schema
+        .createTable('teams')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('platform', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('disabled_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('teams_platform_external', ['platform', 'external_id'])
+        .execute();
+
+      await db.schema
+        .createTable('channels')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('team_id', 'integer', (c) => c.notNull().references('teams.id').onDelete('cascade'))
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('paused', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('disabled_reason', 'text')
+        .addColumn('disabled_at', 'text')
+        .addColumn('max_papers', 'integer', (c) => c.notNull().defaultTo(5))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('channels_team_external', ['team_id', 'external_id'])
+        .execute();
+
+      await db.schema
+        .createTable('topics')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('channel_id', 'integer', (c) => c.notNull().references('channels.id').onDelete('cascade'))
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('query_key', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('topics_channel_key', ['channel_id', 'query_key'])
+        .execute();
+
+      await db.schema
+        .createTable('schedules')
+        .addColumn('channel_id', 'integer', (c) => c.primaryKey().references('channels.id').onDelete('cascade'))
+        .addColumn('times', 'text', (c) => c.notNull())
+        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('weekdays', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('votes')
+        .addColumn('team_id', 'integer', (c) => c.notNull().references('teams.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('votes_pk', ['team_id', 'paper_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('votes_team_time').on('votes').columns(['team_id', 'created_at']).execute();
+
+      await db.schema
+        .createTable('saves')
+        .addColumn('team_id', 'integer', (c) => c.notNull().references('teams.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('note', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('saves_pk', ['team_id', 'user_id', 'paper_id'])
+        .execute();
+      await db.schema.createIndex('saves_team_paper').on('saves').columns(['team_id', 'paper_id']).execute();
+
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('channel_id', 'integer', (c) => c.notNull().references('channels.id').onDelete('cascade'))
+        .addColumn('digest_date', 'text', (c) => c.notNull())
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id'))
+        .addColumn('rank', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('deliveries_key', ['channel_id', 'digest_date', 'paper_id'])
+        .execute();
+      await db.schema.createIndex('deliveries_state').on('deliveries').columns(['state', 'channel_id']).execute();
+      await db.schema.createIndex('deliveries_message').on('deliveries').column('message_id').execute();
+
+      // Full-text index over the papers table itself (external content: no second copy of
+      // the text). Title first so bm25() weights can favour it. The triggers keep it in step;
+      // the update trigger fires only when indexed text changes, so refreshing upvotes is free.
+      await sql`CREATE VIRTUAL TABLE papers_fts USING fts5(
+        title, abstract, authors_text, keywords_text,
+        content='papers', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+      )`.execute(db);
+      await sql`CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+        INSERT INTO papers_fts(rowid, title, abstract, authors_text, keywords_text)
+        VALUES (new.seq, new.title, new.abstract, new.authors_text, new.keywords_text);
+      END`.execute(db);
+      await sql`CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+        INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors_text, keywords_text)
+        VALUES ('delete', old.seq, old.title, old.abstract, old.authors_text, old.keywords_text);
+      END`.execute(db);
+      await sql`CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors_text, keywords_text ON papers
+      WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract
+        OR old.authors_text IS NOT new.authors_text OR old.keywords_text IS NOT new.keywords_text
+      BEGIN
+        INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors_text, keywords_text)
+        VALUES ('delete', old.seq, old.title, old.abstract, old.authors_text, old.keywords_text);
+        INSERT INTO papers_fts(rowid, title, abstract, authors_text, keywords_text)
+        VALUES (new.seq, new.title, new.abstract, new.authors_text, new.keywords_text);
+      END`.execute(db);
+      // Document frequency per term: lets search see a very common word coming before it asks
+      // FTS5 to score every one of its matches.
+      await sql`CREATE VIRTUAL TABLE papers_fts_vocab USING fts5vocab(papers_fts, row)`.execute(db);
+    },
+  },
+};
+
+export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({
+  getMigrations: async () => migrations,
+});

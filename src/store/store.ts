@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import { PapersRepo } from './papers.ts';
+import type { Database } from './schema.ts';
+import type { SearchIndex } from './search-index.ts';
+import { SavesRepo } from './saves.ts';
+import { SchedulesRepo } from './schedules.ts';
+import { TeamsRepo } from './teams.ts';
+import { TopicsRepo } from './topics.ts';
+import { VotesRepo } from './votes.ts';
+import { FtsSearchIndex, type FtsTuning } from './sqlite/fts-search.ts';
+import { openSqlite } from './sqlite/open.ts';
+
+/**
+ * Everything Paperboy keeps. The repositories speak kysely only; what is SQLite-specific
+ * (pragmas, FTS5) lives under ./sqlite and reaches the rest of the code through `search`.
+ */
+export class Store {
+  readonly papers: PapersRepo;
+  readonly teams: TeamsRepo;
+  readonly topics: TopicsRepo;
+  readonly schedules: SchedulesRepo;
+  readonly votes: VotesRepo;
+  readonly saves: SavesRepo;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly search: SearchIndex,
+    private readonly onClose: () => Promise<void>,
+  ) {
+    this.papers = new PapersRepo(db);
+    this.teams = new TeamsRepo(db);
+    this.topics = new TopicsRepo(db);
+    this.schedules = new SchedulesRepo(db);
+    this.votes = new VotesRepo(db);
+    this.saves = new SavesRepo(db);
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+export interface OpenStoreOptions {
+  /** Tuning for the full-text index (benchmarks vary it). */
+  fts?: FtsTuning;
+}
+
+/** Opens the embedded SQLite store at `path` (`:memory:` for tests), migrated to the latest schema. */
+export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const { db } = await openSqlite(path);
+  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy());
+}

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import type { ChannelRow, Database, TeamRow } from './schema.ts';
+
+/** A team is a Discord guild, a Slack workspace, or a console "team"; ids are the platform's. */
+export interface TeamKey {
+  platform: string;
+  externalId: string;
+  name?: string | null;
+}
+
+export interface ChannelKey {
+  externalId: string;
+  name?: string | null;
+}
+
+export class TeamsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The team's row, created on first sight. */
+  async ensureTeam(key: TeamKey, now: Date): Promise<TeamRow> {
+    await this.db
+      .insertInto('teams')
+      .values({ platform: key.platform, external_id: key.externalId, name: key.name ?? null, created_at: now.toISOString() })
+      .onConflict((oc) => oc.columns(['platform', 'external_id']).doNothing())
+      .execute();
+    if (key.name) {
+      await this.db
+        .updateTable('teams')
+        .set({ name: key.name })
+        .where('platform', '=', key.platform)
+        .where('external_id', '=', key.externalId)
+        .where((eb) => eb.or([eb('name', 'is', null), eb('name', '!=', key.name!)]))
+        .execute();
+    }
+    return this.db
+      .selectFrom('teams')
+      .selectAll()
+      .where('platform', '=', key.platform)
+      .where('external_id', '=', key.externalId)
+      .executeTakeFirstOrThrow();
+  }
+
+  async findTeam(platform: string, externalId: string): Promise<TeamRow | undefined> {
+    return this.db.selectFrom('teams').selectAll().where('platform', '=', platform).where('external_id', '=', externalId).executeTakeFirst();
+  }
+
+  async ensureChannel(teamId: number, key: ChannelKey, now: Date): Promise<ChannelRow> {
+    await this.db
+      .insertInto('channels')
+      .values({ team_id: teamId, external_id: key.externalId, name: key.name ?? null, created_at: now.toISOString() })
+      .onConflict((oc) => oc.columns(['team_id', 'external_id']).doNothing())
+      .execute();
+    return this.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('external_id', '=', key.externalId)
+      .executeTakeFirstOrThrow();
+  }
+
+  async findChannel(teamId: number, externalId: string): Promise<ChannelRow | undefined> {
+    return this.db.selectFrom('channels').selectAll().where('team_id', '=', teamId).where('external_id', '=', externalId).executeTakeFirst();
+  }
+
+  async getChannel(id: number): Promise<ChannelRow | undefined> {
+    return this.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async setPaused(channelId: number, paused: boolean): Promise<void> {
+    await this.db.updateTable('channels').set({ paused: paused ? 1 : 0 }).where('id', '=', channelId).execute();
+  }
+
+  /** Marks the channel undeliverable, keeping the reason for /papers status; resume clears it. */
+  async disableChannel(channelId: number, reason: string, now: Date): Promise<void> {
+    await this.db.updateTable('channels').set({ disabled_reason: reason, disabled_at: now.toISOString() }).where('id', '=', channelId).execute();
+  }
+
+  async enableChannel(channelId: number): Promise<void> {
+    await this.db.updateTable('channels').set({ disabled_reason: null, disabled_at: null, paused: 0 }).where('id', '=', channelId).execute();
+  }
+
+  async setMaxPapers(channelId: number, n: number): Promise<void> {
+    await this.db.updateTable('channels').set({ max_papers: n }).where('id', '=', channelId).execute();
+  }
+}
