@@ -66,8 +66,12 @@ export async function runCommand(inv: Invocation, rt: Runtime): Promise<Reply> {
 
 /** The reply for a failure: the UserError's own words, or a reference to the logged error. */
 export function errorReply(e: unknown, log: Logger): Reply {
-  if (isUserError(e)) return { text: e.message, ephemeral: true };
+  if (isUserError(e)) return { text: e.message, ephemeral: true, error: { kind: 'user', code: e.code } };
   const ref = errorRef();
   log.error('command failed', { ref, err: e });
-  return { text: `Sorry, something went wrong on my side (ref ${ref}). Please try again; if it keeps happening, quote that ref to whoever runs this bot.`, ephemeral: true };
+  return {
+    text: `Sorry, something went wrong on my side (ref ${ref}). Please try again; if it keeps happening, quote that ref to whoever runs this bot.`,
+    ephemeral: true,
+    error: { kind: 'internal', ref },
+  };
 }

@@ -68,10 +68,15 @@ function clip(s: string): string {
   return flat.length > 40 ? flat.slice(0, 39) + '…' : flat;
 }
 
-/** `/papers search <query> [page]`, from the declaration. */
+/**
+ * `/papers search <query> [page:N]`, from the declaration. Options after a rest-of-line
+ * option can only be given by name in text form, so they are shown that way.
+ */
 export function usage(spec: CommandSpec): string {
+  let afterRest = false;
   const parts = spec.options.map((o) => {
-    const label = o.type === 'choice' ? o.choices.join('|') : o.name;
+    const label = o.type === 'choice' ? o.choices.join('|') : afterRest ? `${o.name}:${o.type === 'integer' ? 'N' : '…'}` : o.name;
+    if (o.type === 'string' && o.rest) afterRest = true;
     return o.required ? `<${label}>` : `[${label}]`;
   });
   return ['/papers', spec.name, ...parts].join(' ');

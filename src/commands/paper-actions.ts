@@ -1,6 +1,7 @@
 import { UserError } from '../domain/errors.ts';
 import type { ChannelKey, TeamKey } from '../store/teams.ts';
 import { buildCards } from './cards.ts';
+import { plural } from './text.ts';
 import type { Runtime } from './dispatch.ts';
 import type { PaperCard } from './types.ts';
 
@@ -41,8 +42,4 @@ export async function applyPaperAction(a: PaperAction, rt: Pick<Runtime, 'store'
   }
   const [card] = await buildCards(store, team.id, null, [paper]);
   return { card: card!, message };
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

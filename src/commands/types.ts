@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.ts';
+import type { UserErrorCode } from '../domain/errors.ts';
 import type { Paper } from '../domain/paper.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
@@ -14,7 +15,7 @@ export interface CommandSpec<O extends readonly OptionSpec[] = readonly OptionSp
   /** Who may run it. `manager` means whoever may change the channel's settings on that platform. */
   access: Access;
   /** For commands whose manager-only part depends on the options (e.g. `digest post`). */
-  managerWhen?: (options: OptionValues<O>) => boolean;
+  managerWhen?(options: OptionValues<O>): boolean;
   /** Shown in /papers help. */
   examples?: readonly string[];
   handler(ctx: CommandContext<OptionValues<O>>): Promise<Reply>;
@@ -102,6 +103,8 @@ export interface Reply {
   ephemeral: boolean;
   /** A file to hand over (BibTeX export). */
   file?: { name: string; content: string; contentType: string };
+  /** Set on failure replies: what went wrong, for adapters and the CLI's exit code. */
+  error?: { kind: 'user'; code: UserErrorCode } | { kind: 'internal'; ref: string };
 }
 
 /** A paper as shown in a chat, with what this team did with it. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { DeliveriesRepo } from './deliveries.ts';
 import { PapersRepo } from './papers.ts';
 import type { Database } from './schema.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -21,6 +22,7 @@ export class Store {
   readonly schedules: SchedulesRepo;
   readonly votes: VotesRepo;
   readonly saves: SavesRepo;
+  readonly deliveries: DeliveriesRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -33,6 +35,7 @@ export class Store {
     this.schedules = new SchedulesRepo(db);
     this.votes = new VotesRepo(db);
     this.saves = new SavesRepo(db);
+    this.deliveries = new DeliveriesRepo(db);
   }
 
   close(): Promise<void> {

@@ -1,0 +1,16 @@
+import { main, type CliTable } from '../src/cli/main.ts';
+
+/**
+ * The CLI's command table: the composition root, where the core meets the adapters. Every
+ * entry is loaded only when run, so `paperboy search` starts without discord.js or Bolt.
+ */
+export const cliTable: CliTable = {
+  start: { summary: 'run the bot: Discord and/or Slack when their tokens are set, else the terminal console', load: async () => (await import('./start.ts')).startCli },
+  run: { summary: 'run one /papers command through the console adapter and print the reply', load: async () => (await import('./console/cli.ts')).runCli },
+  search: { summary: 'search the store; --json prints [{id, title, ...}] best first', load: async () => (await import('../src/cli/search.ts')).searchCli },
+  digest: { summary: "show what a channel's next digest would post", load: async () => (await import('./console/cli.ts')).digestCli },
+};
+
+export function runCli(argv: string[]): Promise<number> {
+  return main(argv, cliTable);
+}

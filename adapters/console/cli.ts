@@ -1,0 +1,103 @@
+import { commands } from '../../commands/index.ts';
+import { openApp } from '../../src/app.ts';
+import { buildCards } from '../../src/commands/cards.ts';
+import { cliConfig } from '../../src/cli/env.ts';
+import type { CliArgs, CliCommand } from '../../src/cli/main.ts';
+import { EXIT, UsageError } from '../../src/cli/usage.ts';
+import { isIsoDay, systemClock } from '../../src/domain/clock.ts';
+import { planChannelDigest } from '../../src/digest/preview.ts';
+import { createLogger } from '../../src/logger.ts';
+import { DEFAULT_IDENTITY, type ConsoleIdentity } from './identity.ts';
+import { ConsolePoster } from './poster.ts';
+import { renderCard, renderReply } from './render.ts';
+import { runLine } from './run-line.ts';
+
+const IDENTITY_OPTIONS = {
+  team: { type: 'string' },
+  channel: { type: 'string' },
+  user: { type: 'string' },
+  member: { type: 'boolean' },
+} as const;
+
+export function identityFrom(args: CliArgs): ConsoleIdentity {
+  const pick = (k: 'team' | 'channel' | 'user') => {
+    const v = args.values[k];
+    if (v === undefined) return DEFAULT_IDENTITY[k];
+    if (typeof v !== 'string' || !/^[\w.-]{1,64}$/.test(v)) throw new UsageError(`--${k} takes a name of letters, digits, . _ or - (at most 64)`);
+    return v;
+  };
+  return { team: pick('team'), channel: pick('channel'), user: pick('user'), manager: !args.values.member };
+}
+
+/** `paperboy run "/papers ..."`: one command through the console adapter; exit 2 for a command misused, 1 when it failed. */
+export const runCli: CliCommand = {
+  usage: 'paperboy run "/papers <command> ..." [--team T] [--channel C] [--user U] [--member] [--db PATH]',
+  options: IDENTITY_OPTIONS,
+  allowPositionals: true,
+  async run(args) {
+    const line = args.positionals.join(' ');
+    if (!line.trim()) throw new UsageError('give a command, e.g. paperboy run "/papers today"');
+    const identity = identityFrom(args);
+    const config = cliConfig(args);
+    const logger = createLogger(config.logLevel);
+    const app = await openApp({ config, clock: systemClock, logger, commands });
+    app.posters.register(new ConsolePoster((t) => process.stdout.write(t + '\n')));
+    try {
+      const reply = await runLine(line, identity, app.runtime);
+      const text = renderReply(reply) + '\n';
+      if (!reply.error) {
+        process.stdout.write(text);
+        return EXIT.ok;
+      }
+      process.stderr.write(text);
+      const misuse = reply.error.kind === 'user' && ['bad_option', 'bad_query', 'unknown_command'].includes(reply.error.code);
+      return misuse ? EXIT.usage : EXIT.failure;
+    } finally {
+      await app.close();
+    }
+  },
+};
+
+/** `paperboy digest --channel C`: what the channel's next digest would post. */
+export const digestCli: CliCommand = {
+  usage: 'paperboy digest --channel C [--team T] [--platform console|discord|slack] [--date YYYY-MM-DD] [--json] [--db PATH]',
+  options: { channel: { type: 'string' }, team: { type: 'string' }, platform: { type: 'string' }, date: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: false,
+  async run(args) {
+    const channelId = args.values.channel;
+    if (typeof channelId !== 'string' || !channelId) throw new UsageError('--channel is required');
+    const date = args.values.date;
+    if (date !== undefined && (typeof date !== 'string' || !isIsoDay(date))) throw new UsageError('--date takes a day as YYYY-MM-DD');
+    const platform = typeof args.values.platform === 'string' ? args.values.platform : 'console';
+    if (!['console', 'discord', 'slack'].includes(platform)) throw new UsageError('--platform is console, discord or slack');
+    const teamId = typeof args.values.team === 'string' ? args.values.team : DEFAULT_IDENTITY.team;
+    const config = cliConfig(args);
+    const logger = createLogger(config.logLevel);
+    const app = await openApp({ config, clock: systemClock, logger, commands });
+    try {
+      const { store } = app;
+      const now = systemClock.now();
+      // A console channel springs into being when named; a Discord or Slack one must have used the bot.
+      const team = platform === 'console' ? await store.teams.ensureTeam({ platform, externalId: teamId }, now) : await store.teams.findTeam(platform, teamId);
+      const channel = team && (platform === 'console' ? await store.teams.ensureChannel(team.id, { externalId: channelId }, now) : await store.teams.findChannel(team.id, channelId));
+      if (!team || !channel) {
+        process.stderr.write(`paperboy digest: no ${platform} channel ${channelId} in team ${teamId} (it appears once someone uses /papers there)\n`);
+        return EXIT.failure;
+      }
+      const plan = await planChannelDigest(store, channel.id, { clock: systemClock, logger }, date);
+      const papers = await store.papers.getMany(plan.picked.map((p) => p.paperId));
+      if (args.values.json) {
+        const byId = new Map(papers.map((p) => [p.id, p]));
+        const rows = plan.picked.map((p) => ({ rank: p.rank, id: p.paperId, title: byId.get(p.paperId)?.title ?? '', topics: p.topics, upvotes: p.upvotes, teamVotes: p.teamVotes, listedOn: p.listedOn }));
+        process.stdout.write(JSON.stringify({ digestDate: plan.digestDate, from: plan.from, to: plan.to, papers: rows }, null, 2) + '\n');
+        return EXIT.ok;
+      }
+      const cards = await buildCards(store, team.id, null, papers);
+      const head = `Digest for #${channelId} on ${plan.digestDate} (papers listed ${plan.from} to ${plan.to}): ${cards.length} of ${plan.picked.length + plan.cut.length} matching.`;
+      process.stdout.write([head, ...cards.map((c, i) => '\n' + renderCard(c, i + 1))].join('\n') + '\n');
+      return EXIT.ok;
+    } finally {
+      await app.close();
+    }
+  },
+};

@@ -1,0 +1,27 @@
+import type { Clock } from '../domain/clock.ts';
+import type { Logger } from '../logger.ts';
+import { localDate } from '../schedule/next-run.ts';
+import { DEFAULT_SCHEDULE } from '../store/schedules.ts';
+import type { Store } from '../store/store.ts';
+import { planDigest, type DigestPlan } from './plan.ts';
+
+/** The plan for a channel's next digest, dated by the channel's own clock (or `date`). */
+export async function planChannelDigest(
+  store: Store,
+  channelId: number,
+  deps: { clock: Clock; logger: Logger },
+  date?: string,
+): Promise<DigestPlan> {
+  const channel = await store.teams.getChannel(channelId);
+  if (!channel) throw new Error(`channel ${channelId} does not exist`);
+  const schedule = (await store.schedules.get(channelId)) ?? DEFAULT_SCHEDULE;
+  const digestDate = date ?? localDate(deps.clock.now(), schedule.timezone);
+  const previous = await store.deliveries.lastDigestDate(channelId);
+  return planDigest(
+    store,
+    { id: channel.id, teamId: channel.team_id, maxPapers: channel.max_papers },
+    digestDate,
+    previous && previous < digestDate ? previous : null,
+    deps.logger,
+  );
+}
