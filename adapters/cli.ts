@@ -7,6 +7,7 @@ import { main, type CliTable } from '../src/cli/main.ts';
 export const cliTable: CliTable = {
   start: { summary: 'run the bot: Discord and/or Slack when their tokens are set, else the terminal console', load: async () => (await import('./start.ts')).startCli },
   run: { summary: 'run one /papers command through the console adapter and print the reply', load: async () => (await import('./console/cli.ts')).runCli },
+  ingest: { summary: 'load papers from a file, or fetch them from Hugging Face or arXiv', load: async () => (await import('../src/cli/ingest.ts')).ingestCommand },
   search: { summary: 'search the store; --json prints [{id, title, ...}] best first', load: async () => (await import('../src/cli/search.ts')).searchCli },
   digest: { summary: "show what a channel's next digest would post", load: async () => (await import('./console/cli.ts')).digestCli },
 };

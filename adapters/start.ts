@@ -1,13 +1,24 @@
 import { commands } from '../commands/index.ts';
-import { openApp } from '../src/app.ts';
+import { openApp, type App } from '../src/app.ts';
 import { cliConfig } from '../src/cli/env.ts';
 import type { CliCommand } from '../src/cli/main.ts';
 import { EXIT } from '../src/cli/usage.ts';
+import type { Config } from '../src/config.ts';
 import { systemClock } from '../src/domain/clock.ts';
-import { createLogger } from '../src/logger.ts';
+import { startTicker } from '../src/delivery/ticker.ts';
+import { ensurePapers } from '../src/ingest/first-run.ts';
+import { SourcePoller } from '../src/ingest/poller.ts';
+import { polledSources } from '../src/ingest/sources.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+import { HfClient } from '../src/sources/hf.ts';
+import { openStore } from '../src/store/store.ts';
 import { identityFrom } from './console/cli.ts';
 import { ConsolePoster } from './console/poster.ts';
 import { runConsoleSession } from './console/session.ts';
+import type { PlatformAdapter } from './types.ts';
+
+/** An offline first screen should not wait long for a network that is not there. */
+const FIRST_RUN_TIMEOUT_MS = 5_000;
 
 /** `npm start`: the platform adapters whose settings are present, else the terminal console. */
 export const startCli: CliCommand = {
@@ -17,16 +28,76 @@ export const startCli: CliCommand = {
   async run(args) {
     const config = cliConfig(args);
     const platforms = Boolean(config.discord || config.slack);
-    // In the console, logs would interleave with the prompt: only warnings, unless asked.
-    const logger = createLogger(platforms || args.env.PAPERBOY_LOG_LEVEL ? config.logLevel : 'warn');
-    const app = await openApp({ config, clock: systemClock, logger, commands });
+    // In the console, logs would interleave with the prompt: errors only, unless asked.
+    const logger = createLogger(platforms || args.env.PAPERBOY_LOG_LEVEL ? config.logLevel : 'error');
+    const say = (line: string) => process.stdout.write(line + '\n');
+
+    const store = await openStore(config.dbPath);
+    await ensurePapers({
+      store,
+      fetchHfDay: (day) => new HfClient({ baseUrl: config.sources.hfBaseUrl, timeoutMs: FIRST_RUN_TIMEOUT_MS, logger }).fetchDay(day),
+      say,
+      logger,
+    });
+    const poller = new SourcePoller({
+      store,
+      sources: polledSources(config.sources, logger),
+      clock: systemClock,
+      logger,
+      settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
+    });
+    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery });
+    const adapters: PlatformAdapter[] = [];
+    let ticker: { stop(): void } | null = null;
     try {
-      const print = (t: string) => process.stdout.write(t + '\n');
-      app.posters.register(new ConsolePoster(print));
-      await runConsoleSession({ runtime: app.runtime, identity: identityFrom(args), input: process.stdin, output: process.stdout });
+      if (platforms) {
+        adapters.push(...(await startPlatforms(config, app, logger)));
+      }
+      if (!platforms) app.posters.register(new ConsolePoster(say));
+      await app.delivery.recover();
+      ticker = startTicker(async () => {
+        await poller.pollDue();
+        await app.delivery.tick();
+      }, logger);
+      if (platforms) {
+        await untilSignal();
+        logger.info('shutting down');
+      } else {
+        await runConsoleSession({ runtime: app.runtime, identity: identityFrom(args), input: process.stdin, output: process.stdout });
+      }
       return EXIT.ok;
     } finally {
+      ticker?.stop();
+      await Promise.allSettled(adapters.map((a) => a.stop()));
       await app.close();
     }
   },
 };
+
+/** Starts each configured platform; a start-up failure (bad token, bad secret) fails the whole start. */
+async function startPlatforms(config: Config, app: App, logger: Logger): Promise<PlatformAdapter[]> {
+  const started: PlatformAdapter[] = [];
+  try {
+    if (config.discord) {
+      const { startDiscord } = await import('./discord/index.ts');
+      started.push(await startDiscord({ settings: config.discord, runtime: app.runtime, logger: logger.child({ platform: 'discord' }) }));
+    }
+    if (config.slack) {
+      const { startSlack } = await import('./slack/index.ts');
+      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger: logger.child({ platform: 'slack' }), port: config.port }));
+    }
+  } catch (e) {
+    await Promise.allSettled(started.map((a) => a.stop()));
+    throw e;
+  }
+  for (const a of started) app.posters.register(a.poster);
+  return started;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

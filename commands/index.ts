@@ -9,6 +9,7 @@ import { saved } from './saved.ts';
 import { schedule } from './schedule.ts';
 import { search } from './search.ts';
 import { show } from './show.ts';
+import { status } from './status.ts';
 import { subscribe } from './subscribe.ts';
 import { today } from './today.ts';
 import { top } from './top.ts';
@@ -16,6 +17,7 @@ import { topics } from './topics.ts';
 import { unsave } from './unsave.ts';
 import { unsubscribe } from './unsubscribe.ts';
 import { vote } from './vote.ts';
+import { why } from './why.ts';
 
 /** Every /papers subcommand, in the order help lists them. Explicit: no directory scanning. */
 export const commands: readonly CommandSpec[] = [
@@ -35,5 +37,7 @@ export const commands: readonly CommandSpec[] = [
   pause,
   resume,
   digest,
+  status,
+  why,
   help,
 ];

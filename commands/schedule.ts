@@ -24,6 +24,7 @@ export const schedule = defineCommand({
       weekdays: daysRaw ? parseWeekdays(daysRaw) : DEFAULT_SCHEDULE.weekdays,
     };
     await store.schedules.set(channel.id, next, clock.now());
+    await store.teams.activate(channel.id, clock.now());
     const [slot] = upcomingSlots(next, clock.now());
     const row = await store.teams.getChannel(channel.id);
     const state = row?.disabled_reason ? ' Note: posting here is stopped until `/papers resume`.' : row?.paused ? ' Note: the digest is paused; `/papers resume` restarts it.' : '';

@@ -19,6 +19,7 @@ export const subscribe = defineCommand({
     const topics = await store.topics.list(channel.id);
     if (topics.length >= MAX_TOPICS) throw new UserError('conflict', `This channel already follows ${MAX_TOPICS} topics; \`/papers unsubscribe\` one first.`);
     const added = await store.topics.add(channel.id, query.text, queryKey(query), user.id, clock.now());
+    await store.teams.activate(channel.id, clock.now());
     if (!added) return { text: `This channel already follows ${code(query.text)}.`, ephemeral: true };
     // A taste of what it will bring: matches among the last week's listings.
     const today = isoDay(clock.now());

@@ -1,31 +1,53 @@
 import type { Runtime } from './commands/dispatch.ts';
 import type { CommandSpec } from './commands/types.ts';
-import type { Config } from './config.ts';
 import type { Clock } from './domain/clock.ts';
-import { Posters, postDigestNow } from './delivery/post-now.ts';
+import { DEFAULT_DELIVERY_SETTINGS, DeliveryEngine, type DeliverySettings, type SourceHealth } from './delivery/engine.ts';
+import { Posters } from './delivery/posters.ts';
+import { storeOnlyHealth } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type Store } from './store/store.ts';
 
-/** The running core: store, the runtime commands see, and the chat posters adapters register. */
+/** The running core: store, the runtime commands see, the delivery engine and the posters adapters register. */
 export interface App {
   store: Store;
   runtime: Runtime;
   posters: Posters;
+  delivery: DeliveryEngine;
   close(): Promise<void>;
 }
 
-export async function openApp(deps: { config: Pick<Config, 'dbPath'>; clock: Clock; logger: Logger; commands: readonly CommandSpec[]; store?: Store }): Promise<App> {
-  const store = deps.store ?? (await openStore(deps.config.dbPath));
+export interface AppDeps {
+  dbPath: string;
+  clock: Clock;
+  logger: Logger;
+  commands: readonly CommandSpec[];
+  /** An already open store (tests). */
+  store?: Store;
+  delivery?: Partial<DeliverySettings>;
+  /** Defaults to "the store is all there is" (no polling). */
+  health?: SourceHealth;
+}
+
+export async function openApp(deps: AppDeps): Promise<App> {
+  const store = deps.store ?? (await openStore(deps.dbPath));
   const posters = new Posters();
+  const delivery = new DeliveryEngine({
+    store,
+    posters,
+    clock: deps.clock,
+    logger: deps.logger,
+    health: deps.health ?? storeOnlyHealth,
+    settings: { ...DEFAULT_DELIVERY_SETTINGS, ...deps.delivery },
+  });
   const runtime: Runtime = {
     store,
     clock: deps.clock,
     logger: deps.logger,
     commands: deps.commands,
     services: {
-      postDigestNow: (channelId) => postDigestNow(channelId, { store, posters, clock: deps.clock, logger: deps.logger }),
+      postDigestNow: (channelId) => delivery.postNow(channelId),
       commands: () => deps.commands,
     },
   };
-  return { store, runtime, posters, close: () => store.close() };
+  return { store, runtime, posters, delivery, close: () => store.close() };
 }

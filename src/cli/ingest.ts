@@ -1,4 +1,4 @@
-import { isIsoDay, isoDay } from '../domain/clock.ts';
+import { addDays, isIsoDay, isoDay } from '../domain/clock.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { readIngestFile } from '../ingest/files.ts';
 import { daysBetween, fetchDays, ingestBatches, summaryLine, type DayFailure, type FetchDay } from '../ingest/ingest.ts';
@@ -31,7 +31,8 @@ export function planIngest(values: Values, config: Config, today: string): Inges
     const v = str(name);
     if (v === undefined) return undefined;
     if (!isIsoDay(v)) throw new UsageError(`--${name} must be a date as YYYY-MM-DD, got "${v}"`);
-    if (v > today) throw new UsageError(`--${name} ${v} is in the future (today is ${today} UTC)`);
+    // Tomorrow in UTC is already today east of Greenwich; later than that is a typo.
+    if (v > addDays(today, 1)) throw new UsageError(`--${name} ${v} is in the future (today is ${today} UTC)`);
     return v;
   };
   const file = str('file');
@@ -136,7 +137,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): CliCommand {
         bar.done();
         for (const f of failures) stderr.write(`paperboy ingest: ${f.day} not ingested: ${f.error.message}\n`);
         if (failures.length > 0) {
-          const retry = failures.every((f) => f.error.retryable) ? ' Running the same command again is safe and fetches only what is missing.' : '';
+          const retry = failures.every((f) => f.error.retryable) ? ' Running the same command again is safe: days already in are only refreshed.' : '';
           stderr.write(`paperboy ingest: ${failures.length} ${failures.length === 1 ? 'day' : 'days'} failed.${retry}\n`);
         }
         stdout.write(`${summaryLine(counts, (performance.now() - started) / 1000, failures.length)}\n`);

@@ -14,10 +14,15 @@ export interface ChatPoster {
   post(channelId: string, message: OutboundMessage): Promise<PostOutcome>;
 }
 
+/**
+ * `key` is unique per post and stable across retries. `attempt` counts tries including this
+ * one: above 1, an earlier try may have reached the platform, so the adapter checks before
+ * posting again.
+ */
 export type OutboundMessage =
-  | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; threadId?: string }
-  | { kind: 'header'; key: string; title: string; text: string; digestDate: string }
-  | { kind: 'notice'; key: string; text: string };
+  | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; attempt?: number; threadId?: string }
+  | { kind: 'header'; key: string; title: string; text: string; digestDate: string; attempt?: number }
+  | { kind: 'notice'; key: string; text: string; attempt?: number };
 
 export type PostOutcome =
   | { ok: true; messageId: string }

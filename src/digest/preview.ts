@@ -16,12 +16,12 @@ export async function planChannelDigest(
   if (!channel) throw new Error(`channel ${channelId} does not exist`);
   const schedule = (await store.schedules.get(channelId)) ?? DEFAULT_SCHEDULE;
   const digestDate = date ?? localDate(deps.clock.now(), schedule.timezone);
-  const previous = await store.deliveries.lastDigestDate(channelId);
+  const previous = (await store.outbox.lastDigest(channelId))?.digest_date ?? null;
   return planDigest(
     store,
     { id: channel.id, teamId: channel.team_id, maxPapers: channel.max_papers },
     digestDate,
-    previous && previous < digestDate ? previous : null,
+    previous && previous <= digestDate ? previous : null,
     deps.logger,
   );
 }

@@ -4,10 +4,10 @@ import { titleKey } from '../domain/paper.ts';
 
 /**
  * The search language people type, parsed into a small tree that no database ever sees as
- * syntax. Words are ANDed; "quoted phrases"; -word excludes; OR joins its neighbours;
- * author:name and title:word limit a term to one field; since:YYYY-MM-DD limits by date.
- * Everything else (stray quotes, FTS5 operators, unknown key:value, punctuation, emoji)
- * is read as plain words.
+ * syntax. Words are ANDed; "quoted phrases"; -word (or NOT word) excludes; OR joins its
+ * neighbours; author:name and title:word limit a term to one field; since:YYYY-MM-DD limits
+ * by date. Everything else (stray quotes, parentheses, NEAR, ^, *, unknown key:value,
+ * punctuation, emoji) is read as plain words.
  */
 export interface SearchQuery {
   /** Every clause must match; a clause matches when any of its terms does (OR). */
@@ -15,7 +15,10 @@ export interface SearchQuery {
   /** No term here may match. */
   not: Term[];
   since: string | null;
-  /** The whole input as a title key when it has no operators: an exact title finds its paper first. */
+  /**
+   * The whole input as a title key, unless the query narrows by field, date or exclusion:
+   * an exact title finds its paper first, whatever punctuation or capitalised "NOT" it holds.
+   */
   titleKey: string | null;
   /** The input, whitespace-collapsed, for echoing back. */
   text: string;
@@ -29,36 +32,97 @@ export interface Term {
 
 export const QUERY_LIMITS = { maxChars: 500, maxTerms: 32 } as const;
 
-const FIELD_KEYS: Record<string, Term['field']> = { author: 'authors', authors: 'authors', au: 'authors', title: 'title', ti: 'title' };
+type KeyMeaning = Term['field'] | 'since';
 
-/** Splits text into the tokens FTS5's unicode61 tokenizer would index: runs of letters and digits. */
+/**
+ * Keys people type before a colon. Field names borrowed from arXiv's or FTS5's syntax that we
+ * do not scope to (abstract, keywords, all) mean "anywhere": every field is searched anyway.
+ */
+const KEYS: Record<string, KeyMeaning> = {
+  author: 'authors',
+  authors: 'authors',
+  au: 'authors',
+  authors_text: 'authors',
+  title: 'title',
+  ti: 'title',
+  since: 'since',
+  abstract: 'any',
+  abs: 'any',
+  summary: 'any',
+  keywords: 'any',
+  keyword: 'any',
+  keywords_text: 'any',
+  all: 'any',
+};
+
+/**
+ * Splits text into the words FTS5's unicode61 tokenizer would index: runs of letters, digits
+ * and private-use characters, with combining marks continuing a word (as unicode61 does when it
+ * removes diacritics). Every word reaches FTS5 inside double quotes and is tokenized again
+ * there, so a character we keep that unicode61 treats as a separator only splits a phrase.
+ */
 export function wordTokens(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}\p{Co}]+/gu) ?? [];
+  return text.toLowerCase().match(/[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*/gu) ?? [];
 }
 
 interface RawPart {
   text: string;
   quoted: boolean;
   negated: boolean;
-  key: string | null;
+  key: KeyMeaning | null;
+  /** A `since:` with nothing after it. */
+  emptyKey?: boolean;
+}
+
+/** `key:` or FTS5's `{col ...}:` (optionally with spaces around the colon) at the start of `s`. */
+const KEY_PREFIX = /^(?:([A-Za-z_]+)|\{([^{}]*)\})(\s*):(\s*)/;
+
+function readKey(s: string): { key: KeyMeaning | null; length: number; empty: boolean } | null {
+  const m = KEY_PREFIX.exec(s);
+  if (!m) return null;
+  const rest = s.slice(m[0].length);
+  const empty = rest.length === 0;
+  if (m[1] !== undefined) {
+    const meaning = KEYS[m[1].toLowerCase()];
+    // `foo:bar` is one compound word (like `20.04`), and `Them All: A Survey` is part of a title:
+    // only known keys count, and only written against their value unless it is a filter key.
+    if (meaning === undefined) return null;
+    const spaced = m[3] !== '' || m[4] !== '';
+    if (spaced && meaning === 'any') return null;
+    return { key: meaning, length: m[0].length, empty };
+  }
+  // A column filter: one column we scope to keeps its meaning; anything else searches everywhere.
+  const cols = m[2]!.trim().split(/\s+/).filter(Boolean).map((c) => KEYS[c.toLowerCase()]);
+  const scoped = cols.length === 1 && cols[0] !== undefined && cols[0] !== 'since' ? cols[0] : 'any';
+  return { key: scoped, length: m[0].length, empty };
+}
+
+/** FTS5's NEAR(a b, 5) groups: keep the words, drop the operator and the distance. */
+function unwrapNear(input: string): string {
+  return input.replace(/\bNEAR\s*\(([^()]*)\)/g, (_, inner: string) => ` ${inner.replace(/,\s*\d+\s*$/, '')} `);
 }
 
 function lex(input: string): RawPart[] {
   const parts: RawPart[] = [];
   let i = 0;
+  const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
   while (i < input.length) {
-    while (i < input.length && /\s/.test(input[i]!)) i++;
+    while (i < input.length && isSpace(input[i])) i++;
     if (i >= input.length) break;
     let negated = false;
-    if (input[i] === '-' && i + 1 < input.length && !/\s/.test(input[i + 1]!)) {
+    if (input[i] === '-' && !isSpace(input[i + 1])) {
       negated = true;
       i++;
     }
-    let key: string | null = null;
-    const keyMatch = /^([A-Za-z]+):(?=\S)/.exec(input.slice(i));
-    if (keyMatch) {
-      key = keyMatch[1]!.toLowerCase();
-      i += keyMatch[0].length;
+    let key: KeyMeaning | null = null;
+    const k = readKey(input.slice(i));
+    if (k) {
+      if (k.empty) {
+        parts.push({ text: '', quoted: false, negated, key: k.key, emptyKey: true });
+        break;
+      }
+      key = k.key;
+      i += k.length;
     }
     if (input[i] === '"') {
       // A stray opening quote runs to the end of the input: the words still count.
@@ -68,7 +132,7 @@ function lex(input: string): RawPart[] {
       i = end + 1;
     } else {
       let end = i;
-      while (end < input.length && !/\s/.test(input[end]!)) end++;
+      while (end < input.length && !isSpace(input[end])) end++;
       parts.push({ text: input.slice(i, end), quoted: false, negated, key });
       i = end;
     }
@@ -91,19 +155,22 @@ export function parseSearchQuery(input: string): SearchQuery {
   let since: string | null = null;
   let pendingOr = false;
   let pendingNot = false;
-  let plainWordsOnly = true;
+  let narrowed = false;
 
-  for (const part of lex(text)) {
+  // Parentheses group nothing here: read them as spaces, so `(a OR b) c` still means a-or-b and c.
+  for (const part of lex(unwrapNear(text).replace(/[()]/g, ' '))) {
+    if (part.emptyKey) {
+      if (part.key === 'since') throw new UserError('bad_query', '`since:` wants a date like 2025-06-01.');
+      continue;
+    }
     if (!part.quoted && !part.key && !part.negated) {
-      if (part.text === 'OR') {
+      if (part.text === 'OR' || part.text === '|') {
         pendingOr = must.length > 0;
-        plainWordsOnly = false;
         continue;
       }
-      if (part.text === 'AND') continue;
+      if (part.text === 'AND' || part.text === 'NEAR' || /^NEAR\/\d+$/.test(part.text)) continue;
       if (part.text === 'NOT') {
         pendingNot = true;
-        plainWordsOnly = false;
         continue;
       }
     }
@@ -111,24 +178,23 @@ export function parseSearchQuery(input: string): SearchQuery {
       const day = part.text.trim();
       if (!isIsoDay(day)) throw new UserError('bad_query', `\`since:\` wants a date like 2025-06-01, not \`${day.slice(0, 40)}\`.`);
       since = day;
-      plainWordsOnly = false;
+      narrowed = true;
       continue;
     }
-    const field: Term['field'] = (part.key ? FIELD_KEYS[part.key] : undefined) ?? 'any';
-    // An unknown key (e.g. `abstract:` or `foo:`) is just more words.
-    const raw = part.key && field === 'any' ? `${part.key} ${part.text}` : part.text;
-    if (part.negated || field !== 'any') plainWordsOnly = false;
-    const tokens = wordTokens(raw);
+    const field: Term['field'] = part.key ?? 'any';
+    const tokens = wordTokens(part.text);
     if (tokens.length === 0) continue;
-    // A quoted string or a hyphenated/apostrophe word is one phrase; so is an author name.
-    const terms: Term[] =
-      part.quoted || field === 'authors' || !/\s/.test(raw) ? [{ tokens, field }] : tokens.map((t) => ({ tokens: [t], field }));
+    // A quoted string, a compound word (`multi-agent`, `who's`, `20.04`) and an author name are each one phrase.
+    const terms: Term[] = part.quoted || field === 'authors' || !/\s/.test(part.text) ? [{ tokens, field }] : tokens.map((t) => ({ tokens: [t], field }));
+    if (field !== 'any') narrowed = true;
     if (part.negated || pendingNot) {
+      if (part.negated) narrowed = true;
       not.push(...terms);
       pendingNot = false;
+      pendingOr = false;
       continue;
     }
-    if (pendingOr && terms.length > 0) {
+    if (pendingOr) {
       must[must.length - 1]!.push(terms[0]!);
       for (const t of terms.slice(1)) must.push([t]);
       pendingOr = false;
@@ -149,7 +215,7 @@ export function parseSearchQuery(input: string): SearchQuery {
         : 'I found no words to search for in that. Try a few keywords, e.g. `/papers search diffusion transformer`.',
     );
   }
-  return { must, not, since, titleKey: plainWordsOnly ? titleKey(text) : null, text };
+  return { must, not, since, titleKey: narrowed ? null : titleKey(text) || null, text };
 }
 
 /** A canonical spelling of a query: two topics that mean the same thing get the same key. */

@@ -42,14 +42,4 @@ export class DeliveriesRepo {
       .execute();
     return new Set(rows.map((r) => r.paper_id));
   }
-
-  /** The newest digest date with a delivery in this channel. */
-  async lastDigestDate(channelId: number): Promise<string | null> {
-    const r = await this.db
-      .selectFrom('deliveries')
-      .select((eb) => eb.fn.max('digest_date').as('d'))
-      .where('channel_id', '=', channelId)
-      .executeTakeFirst();
-    return r?.d ?? null;
-  }
 }

@@ -126,6 +126,11 @@ export class PapersRepo {
     return rows.map((r) => ({ paperId: r.paper_id, day: r.day }));
   }
 
+  /** Every day a paper was listed, earliest first. */
+  async listingsOf(paperId: string): Promise<Array<{ source: PaperSource; day: string; rank: number }>> {
+    return this.db.selectFrom('listings').select(['source', 'day', 'rank']).where('paper_id', '=', paperId).orderBy('day').execute();
+  }
+
   /** Ids whose title, ignoring case and punctuation, is exactly `key`. */
   async idsByTitleKey(key: string): Promise<string[]> {
     const rows = await this.db.selectFrom('papers').select('id').where('title_key', '=', key).orderBy('seq', 'desc').limit(5).execute();

@@ -14,6 +14,8 @@ export interface Database {
   votes: VotesTable;
   saves: SavesTable;
   deliveries: DeliveriesTable;
+  digests: DigestsTable;
+  source_status: SourceStatusTable;
 }
 
 export interface PapersTable {
@@ -78,6 +80,8 @@ export interface ChannelsTable {
   disabled_at: string | null;
   max_papers: Generated<number>;
   created_at: string;
+  /** Set when the channel opts in to scheduled digests (or resumes); slots before it never count as missed. */
+  active_since: string | null;
 }
 
 export interface TopicsTable {
@@ -129,6 +133,43 @@ export interface DeliveriesTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** Null for posts made outside a planned digest. */
+  digest_id: number | null;
+  /** JSON array of the channel topics the paper matched, for /papers why. */
+  topics: Generated<string>;
+  /** A retry waits until then. */
+  next_attempt_at: string | null;
+  claimed_at: string | null;
+}
+
+/** One digest: the marker that a channel's slot (local date + time) has been planned. */
+export interface DigestsTable {
+  id: Generated<number>;
+  channel_id: number;
+  digest_date: string;
+  slot: string;
+  due_at: string;
+  kind: DigestKind;
+  window_from: string;
+  window_to: string;
+  paper_count: number;
+  header_state: HeaderState;
+  header_message_id: string | null;
+  header_attempts: Generated<number>;
+  created_at: string;
+}
+
+/** On time; late but within the grace window; one catch-up after a long outage; a manager's post. */
+export type DigestKind = 'scheduled' | 'late' | 'catch-up' | 'manual';
+export type HeaderState = 'none' | 'planned' | 'sending' | 'sent' | 'failed';
+
+export interface SourceStatusTable {
+  source: string;
+  last_ok_at: string | null;
+  last_error_at: string | null;
+  last_error: string | null;
+  failures: Generated<number>;
+  next_poll_at: string | null;
 }
 
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';
@@ -140,3 +181,4 @@ export type ChannelRow = Selectable<ChannelsTable>;
 export type TopicRow = Selectable<TopicsTable>;
 export type ScheduleRow = Selectable<SchedulesTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
+export type DigestRow = Selectable<DigestsTable>;

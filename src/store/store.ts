@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { DeliveriesRepo } from './deliveries.ts';
+import { OutboxRepo } from './outbox.ts';
 import { PapersRepo } from './papers.ts';
 import type { Database } from './schema.ts';
 import type { SearchIndex } from './search-index.ts';
 import { SavesRepo } from './saves.ts';
 import { SchedulesRepo } from './schedules.ts';
+import { SourceStatusRepo } from './source-status.ts';
 import { TeamsRepo } from './teams.ts';
 import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
@@ -23,6 +25,8 @@ export class Store {
   readonly votes: VotesRepo;
   readonly saves: SavesRepo;
   readonly deliveries: DeliveriesRepo;
+  readonly outbox: OutboxRepo;
+  readonly sources: SourceStatusRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -36,6 +40,8 @@ export class Store {
     this.votes = new VotesRepo(db);
     this.saves = new SavesRepo(db);
     this.deliveries = new DeliveriesRepo(db);
+    this.outbox = new OutboxRepo(db);
+    this.sources = new SourceStatusRepo(db);
   }
 
   close(): Promise<void> {

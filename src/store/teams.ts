@@ -79,6 +79,40 @@ export class TeamsRepo {
     await this.db.updateTable('channels').set({ disabled_reason: null, disabled_at: null, paused: 0 }).where('id', '=', channelId).execute();
   }
 
+  /**
+   * Opts the channel in to scheduled digests from `now` (a schedule or a topic does). With
+   * `restart`, also after it had opted in (resume): slots missed while stopped never count.
+   */
+  async activate(channelId: number, now: Date, restart = false): Promise<void> {
+    let q = this.db.updateTable('channels').set({ active_since: now.toISOString() }).where('id', '=', channelId);
+    if (!restart) q = q.where('active_since', 'is', null);
+    await q.execute();
+  }
+
+  /** Channels that get scheduled digests now: opted in, not paused, not disabled, team not disabled. */
+  async deliverableChannels(): Promise<Array<ChannelRow & { platform: string }>> {
+    return this.db
+      .selectFrom('channels as c')
+      .innerJoin('teams as t', 't.id', 'c.team_id')
+      .selectAll('c')
+      .select('t.platform')
+      .where('c.active_since', 'is not', null)
+      .where('c.paused', '=', 0)
+      .where('c.disabled_reason', 'is', null)
+      .where('t.disabled_reason', 'is', null)
+      .orderBy('c.id')
+      .execute();
+  }
+
+  async getTeam(id: number): Promise<TeamRow | undefined> {
+    return this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Stops all posting to a workspace whose credentials the platform rejected. */
+  async disableTeam(teamId: number, reason: string): Promise<void> {
+    await this.db.updateTable('teams').set({ disabled_reason: reason }).where('id', '=', teamId).execute();
+  }
+
   async setMaxPapers(channelId: number, n: number): Promise<void> {
     await this.db.updateTable('channels').set({ max_papers: n }).where('id', '=', channelId).execute();
   }

@@ -157,7 +157,10 @@ describe('topics, schedule and digest', () => {
     expect(preview.cards!.every((c) => /agent/i.test(`${c.paper.title} ${c.paper.abstract} ${c.paper.keywords.join(' ')}`))).toBe(true);
     const posted = await h.say('/papers digest post');
     expect(posted.text).toBe('Posted 5 papers here.');
-    expect(h.posted).toHaveLength(5);
+    // A header, then one message per paper (so buttons and reactions map to one paper).
+    expect(h.posted).toHaveLength(6);
+    expect(h.posted[0]).toContain('Paperboy · Fri 21 Aug');
+    expect(h.posted.slice(1).map((p) => /\[(\d{4}\.\d{5})\]/.exec(p)?.[1])).toEqual(ids(preview));
     const next = await h.say('/papers digest');
     expect(ids(next).some((id) => ids(preview).includes(id))).toBe(false);
     expect((await h.say('/papers pause')).text).toContain('paused');

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { deliveryOutbox } from './migration-0002-delivery.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -162,6 +163,7 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`CREATE VIRTUAL TABLE papers_fts_vocab USING fts5vocab(papers_fts, row)`.execute(db);
     },
   },
+  '0002_delivery_outbox': deliveryOutbox,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({

@@ -1,0 +1,300 @@
+import { DateTime } from 'luxon';
+import { buildCards } from '../commands/cards.ts';
+import type { DigestPostResult } from '../commands/types.ts';
+import type { Clock } from '../domain/clock.ts';
+import { describeError } from '../domain/errors.ts';
+import { planDigest } from '../digest/plan.ts';
+import type { Logger } from '../logger.ts';
+import { latestDueSlot } from '../schedule/due.ts';
+import { DEFAULT_SCHEDULE } from '../store/schedules.ts';
+import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import { retryDelayMs } from './backoff.ts';
+import type { Posters } from './posters.ts';
+import type { ChatPoster, PostOutcome } from './port.ts';
+import { runPool } from './pool.ts';
+
+export interface DeliverySettings {
+  /** A digest missed by less than this is still posted, labelled with its date. */
+  graceMs: number;
+  /** Later than this, a digest says it is late. */
+  lateAfterMs: number;
+  /** Channels posted to at once; the libraries' rate-limit queues pace the requests themselves. */
+  concurrency: number;
+  /** Attempts per post before it is given up. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Post a header message before each digest's papers. */
+  header: boolean;
+}
+
+export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
+  graceMs: 6 * 3600_000,
+  lateAfterMs: 10 * 60_000,
+  concurrency: 4,
+  maxAttempts: 8,
+  retryBaseMs: 30_000,
+  retryMaxMs: 30 * 60_000,
+  header: true,
+};
+
+/** Whether the paper sources are healthy enough that an empty digest really means "nothing new". */
+export interface SourceHealth {
+  readyFor(now: Date): Promise<boolean>;
+}
+
+export interface TickReport {
+  planned: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  disabled: number;
+}
+
+export interface DeliveryDeps {
+  store: Store;
+  posters: Posters;
+  clock: Clock;
+  logger: Logger;
+  health: SourceHealth;
+  settings: DeliverySettings;
+}
+
+/**
+ * Scheduled digests, delivered once. The database is the truth: each tick asks which
+ * channels have a slot that has come and has no digest yet, plans it (one transaction, unique
+ * keys), then drains the outbox one claimed row at a time. Nothing is remembered in memory
+ * between ticks, so a dropped tick, a restart or a crash loses nothing.
+ */
+export class DeliveryEngine {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.log = deps.logger.child({ part: 'delivery' });
+  }
+
+  /** Start-up: posts a crash left uncertain go back to the queue, to be checked before resending. */
+  async recover(): Promise<number> {
+    const n = await this.deps.store.outbox.recoverInFlight(this.deps.clock.now());
+    if (n > 0) this.log.warn('resuming deliveries interrupted by a restart', { count: n });
+    return n;
+  }
+
+  /** One tick: plan what has come due, then send what is ready. */
+  async tick(): Promise<TickReport> {
+    const planned = await this.planDue();
+    return { planned, ...(await this.sendPending()) };
+  }
+
+  async planDue(): Promise<number> {
+    const now = this.deps.clock.now();
+    let planned = 0;
+    for (const channel of await this.deps.store.teams.deliverableChannels()) {
+      try {
+        if (await this.planChannel(channel, now)) planned++;
+      } catch (e) {
+        // One broken channel must not hold up the others.
+        this.log.error('planning a digest failed', { channelId: channel.id, err: e });
+      }
+    }
+    return planned;
+  }
+
+  private async planChannel(channel: ChannelRow, now: Date): Promise<boolean> {
+    const { store } = this.deps;
+    const schedule = (await store.schedules.get(channel.id)) ?? DEFAULT_SCHEDULE;
+    const slot = latestDueSlot(schedule, now, new Date(channel.active_since ?? now.toISOString()));
+    if (!slot) return false;
+    if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) return false;
+    const lateness = now.getTime() - slot.dueAt.getTime();
+    const kind: DigestKind = lateness <= this.deps.settings.lateAfterMs ? 'scheduled' : lateness <= this.deps.settings.graceMs ? 'late' : 'catch-up';
+    const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now);
+    return id !== null;
+  }
+
+  /** Plans one digest; null when it must wait (sources down, nothing to post) or already exists. */
+  private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date): Promise<number | null> {
+    const { store } = this.deps;
+    const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
+    const plan = await planDigest(
+      store,
+      { id: channel.id, teamId: channel.team_id, maxPapers: channel.max_papers },
+      digestDate,
+      previous && previous <= digestDate ? previous : null,
+      this.log,
+    );
+    if (plan.picked.length === 0 && kind !== 'manual' && !(await this.deps.health.readyFor(now))) {
+      // Nothing new while a source is failing: wait for it rather than record an empty digest.
+      this.log.info('digest waits for the paper sources', { channelId: channel.id, digestDate, slot });
+      return null;
+    }
+    return store.outbox.plan(
+      {
+        channelId: channel.id,
+        digestDate,
+        slot,
+        dueAt,
+        kind,
+        windowFrom: plan.from,
+        windowTo: plan.to,
+        header: this.deps.settings.header,
+        papers: plan.picked.map((p) => ({ paperId: p.paperId, rank: p.rank, topics: p.topics })),
+      },
+      now,
+    );
+  }
+
+  async sendPending(): Promise<Omit<TickReport, 'planned'>> {
+    const channels = await this.deps.store.outbox.channelsWithWork(this.deps.clock.now());
+    const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
+    const results = await runPool(channels, this.deps.settings.concurrency, (id) => this.sendChannel(id));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') {
+        this.log.error('sending to a channel failed', { channelId: channels[i], err: r.reason });
+        return;
+      }
+      total.sent += r.value.sent;
+      total.retried += r.value.retried;
+      total.failed += r.value.failed;
+      total.disabled += r.value.disabled;
+    });
+    return total;
+  }
+
+  /** Posts a channel's header and papers in order; stops at the first post that must wait. */
+  async sendChannel(channelId: number): Promise<Omit<TickReport, 'planned'>> {
+    const { store, posters, clock } = this.deps;
+    const out = { sent: 0, retried: 0, failed: 0, disabled: 0 };
+    const channel = await store.teams.getChannel(channelId);
+    const team = channel && (await store.teams.getTeam(channel.team_id));
+    if (!channel || !team || channel.disabled_reason || team.disabled_reason) return out;
+    const poster = posters.get(team.platform);
+    if (!poster) return out; // not connected to that platform in this process: leave it queued
+
+    for (;;) {
+      const header = await store.outbox.claimHeader(channelId);
+      if (header) {
+        const outcome = await this.safePost(() =>
+          poster.post(channel.external_id, { kind: 'header', key: `h${header.id}`, title: headerTitle(header), text: headerText(header), digestDate: header.digest_date, attempt: header.header_attempts }),
+        );
+        if (outcome.ok) {
+          await store.outbox.settleHeader(header.id, { messageId: outcome.messageId });
+          continue;
+        }
+        if (outcome.action === 'retry') {
+          await store.outbox.settleHeader(header.id, header.header_attempts >= this.deps.settings.maxAttempts ? { failed: true } : { retry: true });
+          out.retried++;
+          return out;
+        }
+        await this.disable(channel, team.id, outcome);
+        out.disabled++;
+        return out;
+      }
+
+      const row = await store.outbox.claimNext(channelId, clock.now());
+      if (!row) return out;
+      const outcome = await this.postPaper(poster, channel, team.id, row);
+      if (outcome.ok) {
+        await store.outbox.markSent(row.id, outcome.messageId, clock.now());
+        out.sent++;
+        continue;
+      }
+      if (outcome.action === 'retry') {
+        if (row.attempts >= this.deps.settings.maxAttempts) {
+          await store.outbox.markFailed(row.id, outcome.reason, clock.now());
+          this.log.error('gave up a post after repeated failures', { channelId, paperId: row.paper_id, attempts: row.attempts, reason: outcome.reason });
+          out.failed++;
+          continue;
+        }
+        const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(row.attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
+        await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now());
+        out.retried++;
+        return out; // keep the channel's order: later papers wait behind this one
+      }
+      await this.disable(channel, team.id, outcome);
+      out.disabled++;
+      return out;
+    }
+  }
+
+  private async postPaper(poster: ChatPoster, channel: ChannelRow, teamId: number, row: DeliveryRow): Promise<PostOutcome> {
+    const paper = await this.deps.store.papers.get(row.paper_id);
+    if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
+    const topics = JSON.parse(row.topics) as string[];
+    const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));
+    return this.safePost(() => poster.post(channel.external_id, { kind: 'paper', key: `d${row.id}`, card: card!, digestDate: row.digest_date, attempt: row.attempts }));
+  }
+
+  /** An adapter should return outcomes, not throw; if one throws anyway, it is a retry. */
+  private async safePost(post: () => Promise<PostOutcome>): Promise<PostOutcome> {
+    try {
+      return await post();
+    } catch (e) {
+      this.log.error('poster threw instead of returning an outcome', { err: e });
+      return { ok: false, action: 'retry', reason: describeError(e) };
+    }
+  }
+
+  private async disable(channel: ChannelRow, teamId: number, outcome: Extract<PostOutcome, { ok: false }>): Promise<void> {
+    const { store, clock, posters } = this.deps;
+    const now = clock.now();
+    if (outcome.action === 'disable-team') {
+      await store.teams.disableTeam(teamId, outcome.reason);
+      this.log.error('workspace disabled: the platform rejected our credentials', { teamId, reason: outcome.reason });
+      return;
+    }
+    await store.teams.disableChannel(channel.id, outcome.reason, now);
+    await store.outbox.failPending(channel.id, outcome.reason, now);
+    this.log.warn('channel disabled', { channelId: channel.id, reason: outcome.reason });
+    // Tell the channel once, where the platform still lets us (it often will not).
+    const team = await store.teams.getTeam(teamId);
+    const poster = team && posters.get(team.platform);
+    await poster
+      ?.post(channel.external_id, {
+        kind: 'notice',
+        key: `off${channel.id}-${now.getTime()}`,
+        text: `I've stopped posting digests here: ${outcome.reason}. Once that's fixed, a manager can run /papers resume.`,
+      })
+      .catch(() => undefined);
+  }
+
+  /** A manager's `/papers digest post`: planned through the same outbox, then sent at once. */
+  async postNow(channelId: number): Promise<DigestPostResult> {
+    const { store, clock, posters } = this.deps;
+    const channel = await store.teams.getChannel(channelId);
+    const team = channel && (await store.teams.getTeam(channel.team_id));
+    if (!channel || !team) throw new Error(`channel ${channelId} does not exist`);
+    if (!posters.get(team.platform)) return { posted: 0, note: `I'm not connected to ${team.platform} right now, so I can't post here.` };
+    if (channel.disabled_reason) return { posted: 0, note: `Posting here is stopped (${channel.disabled_reason}); run \`/papers resume\` first.` };
+    const now = clock.now();
+    const schedule = (await store.schedules.get(channelId)) ?? DEFAULT_SCHEDULE;
+    const localDate = DateTime.fromJSDate(now, { zone: schedule.timezone }).toISODate()!;
+    const digestId = await this.planFor(channel, localDate, `manual-${now.toISOString()}`, now, 'manual', now);
+    const digest = digestId === null ? undefined : await store.outbox.digest(digestId);
+    if (!digest || digest.paper_count === 0) return { posted: 0, note: 'Nothing new to post: every matching paper was already posted here. `/papers digest` explains.' };
+    await this.sendChannel(channelId);
+    const rows = await store.outbox.deliveriesOf(digest.id);
+    const posted = rows.filter((r) => r.state === 'sent').length;
+    const waiting = rows.length - posted;
+    return waiting > 0 ? { posted, note: `Posted ${posted} of ${rows.length}; the rest will follow when the platform lets me.` } : { posted };
+  }
+}
+
+function headerTitle(d: DigestRow): string {
+  const day = DateTime.fromISO(d.digest_date).toFormat('ccc d LLL');
+  return d.kind === 'catch-up' ? `Paperboy catch-up · ${day}` : `Paperboy · ${day}`;
+}
+
+function headerText(d: DigestRow): string {
+  const n = `${d.paper_count} new paper${d.paper_count === 1 ? '' : 's'}`;
+  const range = d.window_from === d.window_to ? d.window_to : `${d.window_from} to ${d.window_to}`;
+  switch (d.kind) {
+    case 'catch-up':
+      return `I was offline for a while; here is one catch-up: ${n} listed ${range}.`;
+    case 'late':
+      return `The digest for ${d.digest_date}, posted late (I was offline at ${d.slot}): ${n} listed ${range}.`;
+    default:
+      return `${n} listed ${range}. Vote with the buttons or 👍, save with 🔖.`;
+  }
+}

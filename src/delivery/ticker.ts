@@ -1,0 +1,16 @@
+import cron from 'node-cron';
+import type { Logger } from '../logger.ts';
+
+/**
+ * One node-cron job, every minute in UTC. It never decides what is due (the database does),
+ * so a tick node-cron drops while the event loop is busy only delays work to the next one.
+ */
+export function startTicker(tick: () => Promise<unknown>, logger: Logger): { stop(): void } {
+  const run = () =>
+    tick().catch((e: unknown) => {
+      logger.error('tick failed', { err: e });
+    });
+  const task = cron.schedule('* * * * *', run, { timezone: 'UTC', noOverlap: true, name: 'paperboy-tick' });
+  void run(); // start-up: resume unfinished work and catch up at once, not a minute later
+  return { stop: () => void task.stop() };
+}

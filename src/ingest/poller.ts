@@ -1,0 +1,82 @@
+import type { Clock } from '../domain/clock.ts';
+import { addDays, isoDay } from '../domain/clock.ts';
+import type { SourceHealth } from '../delivery/engine.ts';
+import type { Logger } from '../logger.ts';
+import type { SourceResult } from '../sources/http.ts';
+import type { ParsedItems } from '../sources/parsed.ts';
+import type { Store } from '../store/store.ts';
+import { retryDelayMs } from '../delivery/backoff.ts';
+
+/** One source the poller keeps fresh: a name (for status) and how to fetch one UTC day. */
+export interface PolledSource {
+  name: string;
+  fetchDay(day: string): Promise<SourceResult<ParsedItems>>;
+}
+
+export interface PollerSettings {
+  /** Between successful polls. */
+  intervalMs: number;
+  /** First retry after a failure; doubles up to intervalMs. */
+  retryBaseMs: number;
+}
+
+/**
+ * Keeps today's papers fresh through the day: each source is polled for today and yesterday
+ * (HF upvotes keep rising and late submissions land on the previous day) every interval, and
+ * sooner after a failure, backing off while it keeps failing. Its record doubles as the health
+ * the digest checks before it believes an empty day.
+ */
+export class SourcePoller implements SourceHealth {
+  constructor(
+    private readonly deps: { store: Store; sources: readonly PolledSource[]; clock: Clock; logger: Logger; settings: PollerSettings },
+  ) {}
+
+  /** Polls every source whose time has come; never throws. */
+  async pollDue(): Promise<void> {
+    for (const source of this.deps.sources) {
+      const status = await this.deps.store.sources.get(source.name);
+      const now = this.deps.clock.now();
+      if (status?.nextPollAt && new Date(status.nextPollAt) > now) continue;
+      await this.poll(source, status?.failures ?? 0);
+    }
+  }
+
+  private async poll(source: PolledSource, failures: number): Promise<void> {
+    const { store, clock, logger, settings } = this.deps;
+    const today = isoDay(clock.now());
+    let read = 0;
+    for (const day of [addDays(today, -1), today]) {
+      let result: SourceResult<ParsedItems>;
+      try {
+        result = await source.fetchDay(day);
+      } catch (e) {
+        result = { ok: false, error: { kind: 'network', retryable: true, url: source.name, message: e instanceof Error ? e.message : String(e) } };
+      }
+      if (!result.ok) {
+        const now = clock.now();
+        const wait = Math.min(settings.intervalMs, retryDelayMs(failures + 1, settings.retryBaseMs, settings.intervalMs));
+        await store.sources.recordFailure(source.name, result.error.message, now, new Date(now.getTime() + wait));
+        logger.warn('paper source failed; will retry', { source: source.name, day, error: result.error.message, retryInMs: wait, failures: failures + 1 });
+        return;
+      }
+      for (const w of result.value.warnings) logger.warn('skipped a malformed item', { source: source.name, day, warning: w });
+      await store.papers.upsertMany(result.value.items, clock.now());
+      read += result.value.items.length;
+    }
+    const now = clock.now();
+    await store.sources.recordOk(source.name, now, new Date(now.getTime() + settings.intervalMs));
+    logger.info('polled paper source', { source: source.name, papers: read });
+  }
+
+  /** Healthy when every source's latest poll succeeded. */
+  async readyFor(): Promise<boolean> {
+    for (const source of this.deps.sources) {
+      const status = await this.deps.store.sources.get(source.name);
+      if (!status?.lastOkAt || status.failures > 0) return false;
+    }
+    return true;
+  }
+}
+
+/** For runs without polling (console, tests): whatever is in the store is all there is. */
+export const storeOnlyHealth: SourceHealth = { readyFor: async () => true };
