@@ -6,7 +6,8 @@ import { describeError } from '../domain/errors.ts';
 import { planDigest } from '../digest/plan.ts';
 import type { Logger } from '../logger.ts';
 import { latestDueSlot } from '../schedule/due.ts';
-import { DEFAULT_SCHEDULE } from '../store/schedules.ts';
+import type { Slot } from '../schedule/next-run.ts';
+import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelayMs } from './backoff.ts';
@@ -107,10 +108,22 @@ export class DeliveryEngine {
     const slot = latestDueSlot(schedule, now, new Date(channel.active_since ?? now.toISOString()));
     if (!slot) return false;
     if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) return false;
-    const lateness = now.getTime() - slot.dueAt.getTime();
-    const kind: DigestKind = lateness <= this.deps.settings.lateAfterMs ? 'scheduled' : lateness <= this.deps.settings.graceMs ? 'late' : 'catch-up';
+    const kind = await this.kindOf(channel, schedule, slot, now);
     const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now);
     return id !== null;
+  }
+
+  /**
+   * On time; late (down at post time, back within the grace window: labelled with its date);
+   * or one catch-up, when the outage outlasted the grace window or swallowed earlier slots too.
+   */
+  private async kindOf(channel: ChannelRow, schedule: Schedule, slot: Slot, now: Date): Promise<DigestKind> {
+    const lateness = now.getTime() - slot.dueAt.getTime();
+    if (lateness <= this.deps.settings.lateAfterMs) return 'scheduled';
+    if (lateness > this.deps.settings.graceMs) return 'catch-up';
+    const previous = latestDueSlot(schedule, new Date(slot.dueAt.getTime() - 1), new Date(channel.active_since ?? slot.dueAt.toISOString()));
+    const missedBefore = previous !== null && !(await this.deps.store.outbox.digestFor(channel.id, previous.localDate, previous.time));
+    return missedBefore ? 'catch-up' : 'late';
   }
 
   /** Plans one digest; null when it must wait (sources down, nothing to post) or already exists. */

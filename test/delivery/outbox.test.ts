@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/commands/dispatch.ts';
+import { deliveryHarness, type DeliveryHarness } from './harness.ts';
+
+let h: DeliveryHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function say(line: string, channel = 'lab') {
+  const [command, ...rest] = line.split(' ');
+  const spec = h!.app.runtime.commands.find((c) => c.name === command)!;
+  const options = spec.options[0] && rest.length ? { [spec.options[0].name]: rest.join(' ') } : {};
+  return runCommand(
+    { command: command!, options, team: { platform: 'console', externalId: 'lab' }, channel: { externalId: channel }, user: { id: 'admin', isManager: () => true }, managerRequirement: 'a manager' },
+    h!.app.runtime,
+  );
+}
+
+describe('digest contents', () => {
+  it('posts a header then the top papers of the window, each once, best first', async () => {
+    h = await deliveryHarness('2026-08-21T08:00:00Z');
+    await h.list('2026-08-20', '2026-08-20');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC mon-fri');
+    await h.tickUntil('2026-08-21T09:05:00Z');
+    const papers = h.poster.papersIn('lab');
+    expect(papers).toHaveLength(5);
+    expect(papers[0]).toBe('2608.19880'); // 163 upvotes, the day's best
+    expect(h.poster.headersIn('lab')).toEqual(['Paperboy · Fri 21 Aug | 5 new papers listed 2026-08-18 to 2026-08-21. Vote with the buttons or 👍, save with 🔖.']);
+    expect(h.poster.posts[0]!.message.kind).toBe('header');
+
+    // Monday: the window starts at Friday's digest; nothing posted on Friday comes again.
+    await h.list('2026-08-17', '2026-08-24');
+    await h.tickUntil('2026-08-24T09:05:00Z', 5);
+    const monday = h.poster.papersIn('lab').slice(5);
+    expect(monday).toHaveLength(5);
+    expect(monday.filter((id) => papers.includes(id))).toEqual([]);
+  });
+
+  it('a paper matching several topics is posted once, ranked above single matches', async () => {
+    h = await deliveryHarness('2026-08-21T08:00:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC daily');
+    await say('subscribe agents');
+    await say('subscribe benchmark');
+    await h.tickUntil('2026-08-21T09:01:00Z');
+    const posted = h.poster.posts.flatMap((p) => (p.message.kind === 'paper' ? [p.message.card] : []));
+    expect(new Set(posted.map((c) => c.paper.id)).size).toBe(posted.length);
+    const topicsOf = posted.map((c) => (c.note ?? '').split(', ').length);
+    expect(topicsOf).toEqual([...topicsOf].sort((a, b) => b - a));
+    expect(posted[0]!.note).toBe('Topic: agents, benchmark');
+  });
+
+  it('nothing is posted to a channel that never opted in', async () => {
+    h = await deliveryHarness('2026-08-21T08:00:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await say('search agents', 'random');
+    await h.tickUntil('2026-08-21T10:00:00Z', 5);
+    expect(h.poster.posts).toEqual([]);
+  });
+});
+
+describe('downtime', () => {
+  it('down 08:55-10:20 with a 09:00 schedule: posted once at start, labelled with its date', async () => {
+    h = await deliveryHarness('2026-08-21T08:00:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const ch = await h.channel('lab', '09:00 UTC mon-fri');
+    await h.tickUntil('2026-08-21T08:55:00Z');
+    h.clock.set('2026-08-21T10:20:00Z'); // the process was down
+    await h.app.delivery.recover();
+    await h.tickUntil('2026-08-21T12:00:00Z');
+    expect((await h.digests(ch)).map((d) => d.kind)).toEqual(['late']);
+    expect(h.poster.headersIn('lab')).toHaveLength(1);
+    expect(h.poster.headersIn('lab')[0]).toContain('The digest for 2026-08-21, posted late (I was offline at 09:00)');
+    expect(h.poster.papersIn('lab')).toHaveLength(5);
+  });
+
+  it('down three days: one catch-up per channel, never a burst', async () => {
+    h = await deliveryHarness('2026-08-17T08:00:00Z');
+    const a = await h.channel('a', '09:00 UTC daily');
+    const b = await h.channel('b', '09:00,17:00 Europe/Berlin daily');
+    for (const day of ['2026-08-17', '2026-08-18', '2026-08-19', '2026-08-20']) await h.list(day, day);
+    h.clock.set('2026-08-20T12:00:00Z'); // down from Monday 08:00 to Thursday noon
+    await h.tickUntil('2026-08-20T12:10:00Z');
+    for (const ch of [a, b]) {
+      const digests = await h.digests(ch);
+      expect(digests.map((d) => d.kind)).toEqual(['catch-up']);
+    }
+    expect(h.poster.headersIn('b')[0]).toContain('one catch-up');
+    expect(h.poster.headersIn('a')[0]).toContain('listed 2026-08-17 to 2026-08-20');
+    // Each channel got one header and at most its limit of papers, all from the last 3 days.
+    for (const name of ['a', 'b']) {
+      expect(h.poster.headersIn(name)).toHaveLength(1);
+      expect(h.poster.papersIn(name).length).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('opting in or resuming never posts what was missed before', async () => {
+    h = await deliveryHarness('2026-08-21T18:00:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    await h.tickUntil('2026-08-21T18:30:00Z');
+    expect(await h.digests(ch)).toEqual([]);
+  });
+});
+
+describe('source outage', () => {
+  it('no digest is marked done with zero papers while a source is failing', async () => {
+    h = await deliveryHarness('2026-08-21T08:00:00Z');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    h.health.ready = false; // HF down, nothing ingested for today
+    await h.tickUntil('2026-08-21T09:30:00Z');
+    expect(await h.digests(ch)).toEqual([]);
+    h.health.ready = true;
+    await h.list('2026-08-21', '2026-08-21');
+    await h.tickUntil('2026-08-21T09:31:00Z');
+    expect((await h.digests(ch)).map((d) => [d.kind, d.paper_count])).toEqual([['late', 5]]);
+  });
+
+  it('a healthy empty day is recorded once, posting nothing', async () => {
+    h = await deliveryHarness('2026-08-21T08:00:00Z');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    await h.tickUntil('2026-08-21T10:00:00Z');
+    expect((await h.digests(ch)).map((d) => d.paper_count)).toEqual([0]);
+    expect(h.poster.posts).toEqual([]);
+  });
+});
+
+describe('failures', () => {
+  it('transient failures are retried with backoff; the channel keeps its order', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC daily');
+    let failures = 3;
+    h.poster.script = (_c, m) => (m.kind === 'paper' && failures-- > 0 ? { ok: false, action: 'retry', reason: '503 from platform' } : null);
+    await h.tickUntil('2026-08-21T09:00:00Z');
+    expect(h.poster.headersIn('lab')).toHaveLength(1);
+    expect(h.poster.papersIn('lab')).toEqual([]);
+    expect(await h.app.store.outbox.countByState()).toEqual({ planned: 5 });
+    await h.tickUntil('2026-08-21T09:10:00Z');
+    expect(h.poster.papersIn('lab')).toHaveLength(5);
+    expect(await h.app.store.outbox.countByState()).toEqual({ sent: 5 });
+  });
+
+  it('a dead channel is disabled with its reason, the others delivered; resume re-enables', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const dead = await h.channel('dead', '09:00 UTC daily');
+    await h.channel('alive', '09:00 UTC daily');
+    h.poster.script = (c) => (c === 'dead' ? { ok: false, action: 'disable-channel', reason: 'Unknown Channel (10003)' } : null);
+    await h.tickUntil('2026-08-21T09:05:00Z');
+    expect(h.poster.papersIn('alive')).toHaveLength(5);
+    const row = await h.app.store.teams.getChannel(dead);
+    expect(row?.disabled_reason).toBe('Unknown Channel (10003)');
+    const status = await say('status', 'dead');
+    expect(status.text).toContain('Posting here stopped on 2026-08-21: Unknown Channel (10003)');
+    const resumed = await say('resume', 'dead');
+    expect(resumed.text).toContain('Posting had stopped because: Unknown Channel (10003)');
+    expect((await h.app.store.teams.getChannel(dead))?.disabled_reason).toBeNull();
+  });
+
+  it('after a crash mid-post, the uncertain post is re-sent with the same key and lands once', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC daily');
+    h.clock.set('2026-08-21T09:00:00Z');
+    await h.app.delivery.planDue();
+    // Simulate a crash after the platform accepted the post but before we recorded it.
+    const claimed = await h.app.store.outbox.claimNext((await h.app.store.teams.deliverableChannels())[0]!.id, h.clock.now());
+    const paper = await h.app.store.papers.get(claimed!.paper_id);
+    await h.poster.post('lab', { kind: 'paper', key: `d${claimed!.id}`, card: { paper: paper!, teamVotes: 0, saves: 0, voted: null, saved: null }, digestDate: '2026-08-21', attempt: 1 });
+    expect(await h.app.delivery.recover()).toBe(1);
+    await h.app.delivery.tick();
+    const ids = h.poster.papersIn('lab');
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids).size).toBe(5);
+    const retried = h.poster.posts.filter((p) => p.message.kind === 'paper' && p.message.key === `d${claimed!.id}`);
+    expect(retried).toHaveLength(1);
+  });
+});
