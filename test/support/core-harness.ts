@@ -34,7 +34,7 @@ export async function coreHarness(opts: { now?: string; days?: readonly string[]
   const logger = memoryLogger();
   const store = await openStore(':memory:');
   for (const day of opts.days ?? HF_FIXTURE_DAYS) await store.papers.upsertMany(hfDay(day).items, clock.now());
-  const app = await openApp({ config: { dbPath: ':memory:' }, clock, logger, commands, store });
+  const app = await openApp({ dbPath: ':memory:', clock, logger, commands, store });
   const posted: string[] = [];
   app.posters.register(new ConsolePoster((t) => posted.push(t)));
   return {
