@@ -306,7 +306,7 @@ function headerText(d: DigestRow): string {
     case 'catch-up':
       return `I was offline for a while; here is one catch-up: ${n} listed ${range}.`;
     case 'late':
-      return `The digest for ${d.digest_date}, posted late (I was offline at ${d.slot}): ${n} listed ${range}.`;
+      return `The digest for ${d.digest_date}, due at ${d.slot} and posted late: ${n} listed ${range}.`;
     default:
       return `${n} listed ${range}. Vote with the buttons or 👍, save with 🔖.`;
   }

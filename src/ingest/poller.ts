@@ -64,15 +64,19 @@ export class SourcePoller implements SourceHealth {
       read += result.value.items.length;
     }
     const now = clock.now();
-    await store.sources.recordOk(source.name, now, new Date(now.getTime() + settings.intervalMs));
+    await store.sources.recordOk(source.name, read, now, new Date(now.getTime() + settings.intervalMs));
     logger.info('polled paper source', { source: source.name, papers: read });
   }
 
-  /** Healthy when every source's latest poll succeeded. */
+  /**
+   * Ready when every source's latest poll succeeded with papers for today or yesterday. An
+   * answer with none (an empty feed mid-week, a weekend) is not taken as "nothing new": an
+   * empty digest then simply is not recorded, and the next slot carries on.
+   */
   async readyFor(): Promise<boolean> {
     for (const source of this.deps.sources) {
       const status = await this.deps.store.sources.get(source.name);
-      if (!status?.lastOkAt || status.failures > 0) return false;
+      if (!status?.lastOkAt || status.failures > 0 || status.lastItems === 0) return false;
     }
     return true;
   }

@@ -169,6 +169,7 @@ export interface SourceStatusTable {
   last_error_at: string | null;
   last_error: string | null;
   failures: Generated<number>;
+  last_items: Generated<number>;
   next_poll_at: string | null;
 }
 

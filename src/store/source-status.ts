@@ -7,6 +7,7 @@ export interface SourceStatus {
   lastErrorAt: string | null;
   lastError: string | null;
   failures: number;
+  lastItems: number;
   nextPollAt: string | null;
 }
 
@@ -16,15 +17,15 @@ export class SourceStatusRepo {
 
   async get(source: string): Promise<SourceStatus | null> {
     const r = await this.db.selectFrom('source_status').selectAll().where('source', '=', source).executeTakeFirst();
-    return r ? { source: r.source, lastOkAt: r.last_ok_at, lastErrorAt: r.last_error_at, lastError: r.last_error, failures: r.failures, nextPollAt: r.next_poll_at } : null;
+    return r ? { source: r.source, lastOkAt: r.last_ok_at, lastErrorAt: r.last_error_at, lastError: r.last_error, failures: r.failures, lastItems: r.last_items, nextPollAt: r.next_poll_at } : null;
   }
 
-  async recordOk(source: string, now: Date, nextPollAt: Date): Promise<void> {
-    const row = { source, last_ok_at: now.toISOString(), failures: 0, last_error: null, next_poll_at: nextPollAt.toISOString() };
+  async recordOk(source: string, items: number, now: Date, nextPollAt: Date): Promise<void> {
+    const row = { source, last_ok_at: now.toISOString(), failures: 0, last_items: items, last_error: null, next_poll_at: nextPollAt.toISOString() };
     await this.db
       .insertInto('source_status')
       .values(row)
-      .onConflict((oc) => oc.column('source').doUpdateSet({ last_ok_at: row.last_ok_at, failures: 0, last_error: null, next_poll_at: row.next_poll_at }))
+      .onConflict((oc) => oc.column('source').doUpdateSet({ last_ok_at: row.last_ok_at, failures: 0, last_items: items, last_error: null, next_poll_at: row.next_poll_at }))
       .execute();
   }
 

@@ -73,7 +73,7 @@ describe('downtime', () => {
     await h.tickUntil('2026-08-21T12:00:00Z');
     expect((await h.digests(ch)).map((d) => d.kind)).toEqual(['late']);
     expect(h.poster.headersIn('lab')).toHaveLength(1);
-    expect(h.poster.headersIn('lab')[0]).toContain('The digest for 2026-08-21, posted late (I was offline at 09:00)');
+    expect(h.poster.headersIn('lab')[0]).toContain('The digest for 2026-08-21, due at 09:00 and posted late');
     expect(h.poster.papersIn('lab')).toHaveLength(5);
   });
 

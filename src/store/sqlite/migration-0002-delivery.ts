@@ -44,6 +44,8 @@ export const deliveryOutbox: Migration = {
       .addColumn('last_error_at', 'text')
       .addColumn('last_error', 'text')
       .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+      /** Papers the last successful poll returned: zero on a weekday morning is not news, it is a gap. */
+      .addColumn('last_items', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('next_poll_at', 'text')
       .execute();
   },
