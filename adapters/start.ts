@@ -80,11 +80,11 @@ async function startPlatforms(config: Config, app: App, logger: Logger): Promise
   try {
     if (config.discord) {
       const { startDiscord } = await import('./discord/index.ts');
-      started.push(await startDiscord({ settings: config.discord, runtime: app.runtime, logger: logger.child({ platform: 'discord' }) }));
+      started.push(await startDiscord({ settings: config.discord, runtime: app.runtime, logger }));
     }
     if (config.slack) {
       const { startSlack } = await import('./slack/index.ts');
-      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger: logger.child({ platform: 'slack' }), port: config.port }));
+      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port }));
     }
   } catch (e) {
     await Promise.allSettled(started.map((a) => a.stop()));

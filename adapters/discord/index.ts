@@ -1,0 +1,49 @@
+import { Events } from 'discord.js';
+import type { Config } from '../../src/config.ts';
+import type { AdapterDeps, PlatformAdapter } from '../types.ts';
+import { createDiscordClient, loginDiscord } from './client.ts';
+import { DEFAULT_INTERACTION_SETTINGS, registerInteractionHandlers, type InteractionSettings } from './interactions.ts';
+import { createDiscordPoster } from './poster.ts';
+import { registerReactionHandlers } from './reactions.ts';
+
+export { classifyDiscordError } from './poster.ts';
+export { DiscordLoginError } from './client.ts';
+
+export interface DiscordStartOptions extends Partial<InteractionSettings> {
+  /** How long login may take before it fails with a message (default 30 s). */
+  loginTimeoutMs?: number;
+}
+
+/**
+ * Logs the bot in, answers /papers interactions and reactions, and returns the poster the
+ * delivery layer uses. Rejects with a DiscordLoginError naming the problem when login fails.
+ */
+export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord']>>, options: DiscordStartOptions = {}): Promise<PlatformAdapter> {
+  const log = deps.logger.child({ platform: 'discord' });
+  const client = createDiscordClient(deps.settings);
+  registerInteractionHandlers(client, deps.runtime, log, { deferAfterMs: options.deferAfterMs ?? DEFAULT_INTERACTION_SETTINGS.deferAfterMs });
+  registerReactionHandlers(client, deps.runtime, log);
+  client.on(Events.ShardDisconnect, (event, shard) => log.error('gateway closed for good', { shard, code: event.code }));
+  let stopped = false;
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (!stopped) log.info('gateway reconnecting', { shard });
+  });
+  client.on(Events.ShardResume, (shard, replayed) => log.info('gateway resumed', { shard, replayed }));
+  client.on(Events.ShardError, (err, shard) => log.warn('gateway error', { shard, err }));
+  client.on(Events.Warn, (msg) => log.warn('discord.js warning', { detail: msg }));
+  client.on(Events.Error, (err) => log.error('discord.js error', { err }));
+
+  await loginDiscord(client, deps.settings, options.loginTimeoutMs);
+  log.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+  const poster = createDiscordPoster(client.rest, log);
+  return {
+    platform: 'discord',
+    poster,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await client.destroy();
+      client.removeAllListeners();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { webApi } from '@slack/bolt';
+import type { Clock } from '../../src/domain/clock.ts';
+import { describeError } from '../../src/domain/errors.ts';
+import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
+import type { Logger } from '../../src/logger.ts';
+import { rateLimitWait } from './client.ts';
+import { renderHeaderMessage, renderNotice, renderPaperMessage, type SlackMessage } from './render.ts';
+
+/** Message metadata marking a Paperboy delivery; its payload carries the delivery key. */
+export const DELIVERY_EVENT_TYPE = 'paperboy_delivery';
+
+export type PostFailure = Exclude<PostOutcome, { ok: true }>;
+
+const CHANNEL_GONE: Record<string, string> = {
+  not_in_channel: 'Paperboy is not a member of this channel: invite it (/invite @Paperboy), then run /papers resume.',
+  channel_not_found: 'the channel no longer exists, or Paperboy cannot see it.',
+  is_archived: 'the channel is archived.',
+};
+
+const TEAM_DEAD: Record<string, string> = {
+  invalid_auth: 'the bot token is not valid: set SLACK_BOT_TOKEN to the Bot User OAuth Token.',
+  not_authed: 'no bot token was sent: set SLACK_BOT_TOKEN.',
+  token_revoked: 'the bot token was revoked (app uninstalled?): reinstall the app and update SLACK_BOT_TOKEN.',
+  token_expired: 'the bot token expired: reinstall the app and update SLACK_BOT_TOKEN.',
+  account_inactive: 'the bot user or workspace was deactivated.',
+  missing_scope: 'the app lacks a scope it needs: reinstall it from slack/manifest.json.',
+};
+
+/**
+ * What to do after a failed Slack call, as a pure function of the error the WebClient threw.
+ * Only Slack's own words decide "stop posting here"; everything unknown is worth a later try
+ * (the delivery layer caps attempts).
+ */
+export function classifySlackError(e: unknown): PostFailure {
+  const err = e as { code?: unknown; data?: { error?: unknown }; retryAfter?: unknown; statusCode?: unknown; message?: unknown } | null;
+  if (err?.code === webApi.ErrorCode.PlatformError && typeof err.data?.error === 'string') {
+    const code = err.data.error;
+    if (CHANNEL_GONE[code]) return { ok: false, action: 'disable-channel', reason: `Slack said ${code}: ${CHANNEL_GONE[code]}` };
+    if (TEAM_DEAD[code]) return { ok: false, action: 'disable-team', reason: `Slack said ${code}: ${TEAM_DEAD[code]}` };
+    return { ok: false, action: 'retry', reason: `Slack said ${code}` };
+  }
+  if (err?.code === webApi.ErrorCode.RateLimitedError && typeof err.retryAfter === 'number') {
+    return { ok: false, action: 'retry', reason: 'rate limited by Slack', retryAfterMs: err.retryAfter * 1000 };
+  }
+  // The WebClient's retries ran out while Slack kept answering 429.
+  const wait = rateLimitWait(e);
+  if (wait !== null) return { ok: false, action: 'retry', reason: 'rate limited by Slack', retryAfterMs: wait * 1000 };
+  if (err?.code === webApi.ErrorCode.HTTPError) return { ok: false, action: 'retry', reason: `Slack answered HTTP ${String(err.statusCode)}` };
+  if (err?.code === webApi.ErrorCode.RequestError) return { ok: false, action: 'retry', reason: `could not reach Slack (${describeError(e)})` };
+  return { ok: false, action: 'retry', reason: describeError(e) };
+}
+
+/** A failure after which the message may exist anyway: the request may have reached Slack. */
+export function mayHavePosted(e: unknown): boolean {
+  if (rateLimitWait(e) !== null) return false; // a 429 is a refusal
+  const code = (e as { code?: unknown } | null)?.code;
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  return code === webApi.ErrorCode.RequestError || (code === webApi.ErrorCode.HTTPError && typeof status === 'number' && status >= 500);
+}
+
+export interface SlackPosterOptions {
+  clock: Clock;
+  logger: Logger;
+  /** How far back the history check looks. */
+  historyWindowMs?: number;
+  /** Messages read per history check (one page). */
+  historyLimit?: number;
+}
+
+type ChannelState = 'checked' | 'suspect';
+
+/**
+ * Posts digest messages. Each carries its delivery key in message metadata, and before a
+ * post the poster knows whether the channel already has that key:
+ * - keys it posted itself are remembered;
+ * - the first post to a channel since start reads the channel's recent history once (a
+ *   post cut off by a crash or restart is found there);
+ * - after a post whose outcome is unknown (network error, timeout, 5xx) the next post to
+ *   that channel reads the history again first.
+ * So `post()` is safe to call again with the same key, as the ChatPoster port requires.
+ * The WebClient must retry only rate limits (client.ts POST_RETRY). Limit: channel history
+ * holds no thread replies, so a post with `threadId` is not found by the check.
+ * `findPosted()` is the same lookup, for a caller that wants to ask first.
+ */
+export class SlackPoster implements ChatPoster {
+  readonly platform = 'slack';
+  private readonly posted = new Map<string, Map<string, string>>();
+  private readonly state = new Map<string, ChannelState>();
+  private readonly windowMs: number;
+  private readonly limit: number;
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly opts: SlackPosterOptions,
+  ) {
+    this.windowMs = opts.historyWindowMs ?? 3 * 24 * 60 * 60_000;
+    this.limit = opts.historyLimit ?? 200;
+  }
+
+  async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
+    const log = this.opts.logger.child({ platform: 'slack', channel: channelId, key: message.key });
+    const prior = await this.priorPost(channelId, message.key, log);
+    if (prior !== null) return prior;
+
+    const body = renderOutbound(message);
+    try {
+      const res = await this.client.chat.postMessage({
+        channel: channelId,
+        text: body.text,
+        blocks: body.blocks,
+        metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: message.key } },
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(message.kind === 'paper' && message.threadId ? { thread_ts: message.threadId } : {}),
+      });
+      if (!res.ts) throw new Error('chat.postMessage answered ok without a ts');
+      this.remember(channelId, message.key, res.ts);
+      return { ok: true, messageId: res.ts };
+    } catch (e) {
+      const outcome = classifySlackError(e);
+      if (mayHavePosted(e)) this.state.set(channelId, 'suspect');
+      log.warn('slack post failed', { action: outcome.action, reason: outcome.reason, uncertain: mayHavePosted(e) });
+      return outcome;
+    }
+  }
+
+  /**
+   * The ts of the channel's recent message carrying `key` in its metadata, or null. Reads
+   * the history now; throws what the WebClient threw.
+   */
+  async findPosted(channelId: string, key: string): Promise<string | null> {
+    await this.readHistory(channelId);
+    return this.posted.get(channelId)?.get(key) ?? null;
+  }
+
+  /** A success for a key already in the channel, a failure that forbids posting, or null to go ahead. */
+  private async priorPost(channelId: string, key: string, log: Logger): Promise<PostOutcome | null> {
+    const state = this.state.get(channelId);
+    if (state !== 'checked') {
+      try {
+        await this.readHistory(channelId);
+      } catch (e) {
+        const outcome = classifySlackError(e);
+        // After an unknown outcome, posting blind could duplicate: wait until the history can be read.
+        if (state === 'suspect' || outcome.action !== 'retry') {
+          log.warn('slack history check failed', { action: outcome.action, reason: outcome.reason });
+          return outcome;
+        }
+        // A first look that fails (e.g. a private channel without groups:history) only loses the restart check.
+        log.warn('slack history check failed; posting without it', { reason: outcome.reason });
+        this.state.set(channelId, 'checked');
+      }
+    }
+    const ts = this.posted.get(channelId)?.get(key);
+    if (ts) {
+      log.info('slack message already posted; not posting again', { ts });
+      return { ok: true, messageId: ts };
+    }
+    return null;
+  }
+
+  private async readHistory(channelId: string): Promise<void> {
+    const oldest = (this.opts.clock.now().getTime() - this.windowMs) / 1000;
+    const res = await this.client.conversations.history({ channel: channelId, limit: this.limit, oldest: oldest.toFixed(6), include_all_metadata: true });
+    for (const m of res.messages ?? []) {
+      const meta = m.metadata as { event_type?: unknown; event_payload?: { key?: unknown } } | undefined;
+      if (meta?.event_type === DELIVERY_EVENT_TYPE && typeof meta.event_payload?.key === 'string' && m.ts) {
+        this.remember(channelId, meta.event_payload.key, m.ts);
+      }
+    }
+    this.state.set(channelId, 'checked');
+  }
+
+  private remember(channelId: string, key: string, ts: string): void {
+    let keys = this.posted.get(channelId);
+    if (!keys) this.posted.set(channelId, (keys = new Map()));
+    keys.set(key, ts);
+    // Old keys are long settled by the delivery layer; keep memory bounded.
+    while (keys.size > 2_000) keys.delete(keys.keys().next().value!);
+  }
+}
+
+export function renderOutbound(message: OutboundMessage): SlackMessage {
+  switch (message.kind) {
+    case 'paper':
+      return renderPaperMessage(message.card);
+    case 'header':
+      return renderHeaderMessage(message.title, message.text);
+    case 'notice':
+      return renderNotice(message.text);
+  }
+}

@@ -1,0 +1,441 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway } from './gateway.ts';
+import { guildCreatePayload, type FakeGuild } from './payloads.ts';
+import { snowflake } from './snowflake.ts';
+
+/*
+ * A fake Discord on 127.0.0.1: the REST routes the bot uses and a gateway (./gateway.ts).
+ * Every REST call is recorded; a call to a route it does not know is answered 404 and kept
+ * in `unmatched`, which `assertNoUnmatched()` turns into a test failure.
+ */
+
+export interface RecordedCall {
+  method: string;
+  /** Path after /api/v10, e.g. /channels/123/messages. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** JSON body, or the payload_json of a multipart body. */
+  body: any;
+  files: Array<{ field: string; name: string; type: string; text: string }>;
+  status: number;
+  at: number;
+}
+
+export interface ScriptedResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FakeMessage {
+  id: string;
+  type: number;
+  channel_id: string;
+  guild_id?: string;
+  author: Record<string, unknown>;
+  content: string;
+  embeds: any[];
+  components: any[];
+  attachments: any[];
+  flags: number;
+  allowed_mentions?: unknown;
+  nonce?: string | number;
+  timestamp: string;
+  edited_timestamp: string | null;
+  tts: boolean;
+  mention_everyone: boolean;
+  mentions: unknown[];
+  mention_roles: unknown[];
+  pinned: boolean;
+  webhook_id?: string;
+  application_id?: string;
+  deleted?: boolean;
+}
+
+/** What the fake knows about one interaction it dispatched. */
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  payload: Record<string, any>;
+  dispatchedAt: number;
+  /** The initial response: its type (4 reply, 5 defer, 7 update, 8 autocomplete) and data. */
+  callback: { type: number; data: any; at: number } | null;
+  original: FakeMessage | null;
+  originalDeleted: boolean;
+  followups: FakeMessage[];
+}
+
+/** The answer a person sees to a command, however it got there. */
+export interface VisibleAnswer {
+  via: 'reply' | 'deferred-edit' | 'deferred-followup';
+  ephemeral: boolean;
+  message: FakeMessage;
+  interaction: FakeInteraction;
+}
+
+export const EPHEMERAL = 1 << 6;
+
+export interface FakeDiscordOptions {
+  token: string;
+  appId: string;
+  botName?: string;
+  guilds: FakeGuild[];
+  /** Discord's 3 s to answer an interaction; the fake enforces it (10062 after it). */
+  interactionWindowMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+type Handler = (call: RecordedCall, params: string[]) => ScriptedResponse;
+
+export class FakeDiscord {
+  readonly calls: RecordedCall[] = [];
+  readonly unmatched: RecordedCall[] = [];
+  readonly interactions = new Map<string, FakeInteraction>();
+  readonly messages = new Map<string, FakeMessage>();
+  readonly gateway: FakeGateway;
+  /** Registered application commands: 'global' or a guild id -> list. */
+  readonly registered = new Map<string, any[]>();
+  /** Channels where the bot may not post (answered 403 50013). */
+  readonly forbiddenChannels = new Set<string>();
+  private readonly scripted: Array<{ method: string; path: RegExp; response: ScriptedResponse; times: number }> = [];
+  private readonly events = new EventEmitter();
+  private readonly routes: Array<[string, RegExp, Handler]>;
+  private port = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly options: FakeDiscordOptions,
+  ) {
+    this.events.setMaxListeners(100);
+    this.gateway = new FakeGateway(server, () => this.baseUrl, {
+      token: options.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      ready: () => ({
+        user: this.botUser,
+        application: { id: options.appId, flags: 0 },
+        guilds: options.guilds.map((g) => guildCreatePayload(g, options.appId)),
+      }),
+    });
+    this.gateway.watch(() => this.events.emit('change'));
+    this.routes = this.buildRoutes();
+  }
+
+  static async start(options: FakeDiscordOptions): Promise<FakeDiscord> {
+    const server = createServer();
+    const fake = new FakeDiscord(server, options);
+    server.on('request', (req, res) => void fake.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fake.port = (server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What DISCORD_API_URL is set to: discord.js appends /v10. */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api`;
+  }
+
+  get botUser(): Record<string, unknown> {
+    return { id: this.options.appId, username: this.options.botName ?? 'Paperboy', discriminator: '0', global_name: null, avatar: null, bot: true, public_flags: 0 };
+  }
+
+  /** The next `times` calls matching method and path get `response` instead of the route's answer. */
+  script(method: string, path: RegExp, response: ScriptedResponse, times = 1): void {
+    this.scripted.push({ method, path, response, times });
+  }
+
+  callsTo(method: string, path: RegExp): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && path.test(c.path));
+  }
+
+  assertNoUnmatched(): void {
+    if (this.unmatched.length > 0) {
+      // Reported once: the next test starts clean.
+      const list = this.unmatched.splice(0).map((c) => `${c.method} ${c.path}`).join(', ');
+      throw new Error(`the bot called routes the fake Discord does not know: ${list}`);
+    }
+  }
+
+  /** Dispatches an interaction over the gateway and starts its 3-second window. */
+  interact(payload: Record<string, any>): FakeInteraction {
+    const record: FakeInteraction = { id: payload.id, token: payload.token, payload, dispatchedAt: Date.now(), callback: null, original: null, originalDeleted: false, followups: [] };
+    this.interactions.set(record.id, record);
+    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    return record;
+  }
+
+  /**
+   * Waits until `probe` returns something (re-checked on every REST call and gateway frame).
+   * Fails with `what` after the timeout, so a missing answer names itself.
+   */
+  async waitFor<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 5000): Promise<T> {
+    const first = probe();
+    if (first) return first;
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        let value: T | null | undefined | false;
+        try {
+          value = probe();
+        } catch (e) {
+          cleanup();
+          reject(e);
+          return;
+        }
+        if (value) {
+          cleanup();
+          resolve(value);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`fake Discord: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const poll = setInterval(check, 25);
+      const cleanup = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.events.off('change', check);
+      };
+      this.events.on('change', check);
+    });
+  }
+
+  /** The answer to a command as the person sees it: the reply, the edited deferral, or a private follow-up after one. */
+  answerTo(interaction: FakeInteraction, timeoutMs?: number): Promise<VisibleAnswer> {
+    return this.waitFor(`an answer to interaction ${interaction.id}`, () => visibleAnswer(interaction), timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // --- HTTP ---------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const raw = await readBody(req);
+    const { body, files } = await parseBody(req.headers['content-type'], raw);
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
+    const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, files, status: 0, at: Date.now() };
+    const response = url.pathname.startsWith('/api/v10/') ? this.route(call) : undefined;
+    const answer = response ?? { status: 404, body: { message: '404: Not Found', code: 0 } };
+    call.status = answer.status;
+    this.calls.push(call);
+    if (!response) this.unmatched.push(call);
+    const empty = answer.status === 204 || answer.body === undefined;
+    res.writeHead(answer.status, { ...(!empty && { 'content-type': 'application/json' }), ...answer.headers });
+    res.end(empty ? undefined : JSON.stringify(answer.body));
+    this.events.emit('change');
+  }
+
+  private route(call: RecordedCall): ScriptedResponse | undefined {
+    const scripted = this.scripted.find((s) => s.method === call.method && s.path.test(call.path) && s.times > 0);
+    if (scripted) {
+      scripted.times -= 1;
+      return scripted.response;
+    }
+    for (const [method, pattern, handler] of this.routes) {
+      const m = method === call.method ? pattern.exec(call.path) : null;
+      if (m) return handler(call, m.slice(1));
+    }
+    return undefined;
+  }
+
+  private buildRoutes(): Array<[string, RegExp, Handler]> {
+    const bot = (h: Handler): Handler => (call, params) => (call.headers.authorization === `Bot ${this.options.token}` ? h(call, params) : unauthorized());
+    return [
+      ['GET', /^\/gateway\/bot$/, bot(() => ok({ url: this.gateway.url, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }))],
+      ['GET', /^\/applications\/(\d+)\/commands$/, bot((_c, [app]) => this.listCommands(app!, 'global'))],
+      ['PUT', /^\/applications\/(\d+)\/commands$/, bot((c, [app]) => this.putCommands(app!, 'global', c.body))],
+      ['GET', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, bot((_c, [app, guild]) => this.listCommands(app!, guild!))],
+      ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, bot((c, [app, guild]) => this.putCommands(app!, guild!, c.body))],
+      ['POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, (c, [id, token]) => this.interactionCallback(c, id!, token!)],
+      ['GET', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, (_c, [app, token]) => this.withOriginal(app!, token!, (i) => ok(i.original))],
+      ['PATCH', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/, (c, [app, token]) => this.withOriginal(app!, token!, (i) => ok(edit(i.original!, c.body)))],
+      [
+        'DELETE',
+        /^\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/,
+        (_c, [app, token]) =>
+          this.withOriginal(app!, token!, (i) => {
+            i.originalDeleted = true;
+            i.original!.deleted = true;
+            return { status: 204 };
+          }),
+      ],
+      ['POST', /^\/webhooks\/(\d+)\/([^/]+)$/, (c, [app, token]) => this.followUp(c, app!, token!)],
+      ['POST', /^\/channels\/(\d+)\/messages$/, bot((c, [channel]) => this.createMessage(c, channel!))],
+      ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((_c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(m)))],
+      ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(edit(m, c.body))))],
+    ];
+  }
+
+  private listCommands(app: string, scope: string): ScriptedResponse {
+    if (app !== this.options.appId) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    return ok(this.registered.get(scope) ?? []);
+  }
+
+  private putCommands(app: string, scope: string, body: any[]): ScriptedResponse {
+    if (app !== this.options.appId) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    // Discord answers with the stored commands: ids, version and defaults filled in.
+    const stored = body.map((c) => ({
+      id: snowflake(),
+      application_id: app,
+      version: snowflake(),
+      type: 1,
+      nsfw: false,
+      integration_types: [0],
+      contexts: null,
+      ...(scope !== 'global' && { guild_id: scope }),
+      ...c,
+      default_member_permissions: c.default_member_permissions ?? null,
+      options: (c.options ?? []).map(storedOption),
+    }));
+    this.registered.set(scope, stored);
+    return ok(stored);
+  }
+
+  private interactionCallback(call: RecordedCall, id: string, token: string): ScriptedResponse {
+    const i = this.interactions.get(id);
+    if (!i || i.token !== token || Date.now() - i.dispatchedAt > (this.options.interactionWindowMs ?? 3000)) {
+      return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+    }
+    if (i.callback) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    const { type, data } = call.body as { type: number; data?: any };
+    i.callback = { type, data: data ?? null, at: Date.now() };
+    if (type === 4 || type === 5) {
+      i.original = this.message(i.payload.channel.id, i.payload.guild_id, data ?? {}, { webhook: true, loading: type === 5 });
+    } else if (type === 7) {
+      const target = this.messages.get(i.payload.message.id);
+      if (target) edit(target, data ?? {});
+    }
+    const withResponse = call.query.get('with_response') === 'true';
+    return withResponse ? ok({ interaction: { id, type: i.payload.type }, resource: { type, message: i.original } }) : { status: 204 };
+  }
+
+  private withOriginal(app: string, token: string, then: (i: FakeInteraction) => ScriptedResponse): ScriptedResponse {
+    const i = [...this.interactions.values()].find((x) => x.token === token);
+    if (app !== this.options.appId || !i || !i.original || i.originalDeleted) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    return then(i);
+  }
+
+  private followUp(call: RecordedCall, app: string, token: string): ScriptedResponse {
+    const i = [...this.interactions.values()].find((x) => x.token === token);
+    if (app !== this.options.appId || !i || !i.callback) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    const m = this.message(i.payload.channel.id, i.payload.guild_id, call.body ?? {}, { webhook: true, loading: false });
+    i.followups.push(m);
+    return ok(m);
+  }
+
+  private createMessage(call: RecordedCall, channelId: string): ScriptedResponse {
+    const guild = this.options.guilds.find((g) => g.channels.some((c) => c.id === channelId));
+    if (!guild) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    if (this.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+    const body = call.body ?? {};
+    if (body.enforce_nonce && body.nonce !== undefined) {
+      const existing = [...this.messages.values()].find((m) => m.channel_id === channelId && m.nonce === body.nonce);
+      if (existing) return ok(existing);
+    }
+    return ok(this.message(channelId, guild.id, body, { webhook: false, loading: false }));
+  }
+
+  private withMessage(channelId: string, id: string, then: (m: FakeMessage) => ScriptedResponse): ScriptedResponse {
+    const m = this.messages.get(id);
+    if (!m || m.channel_id !== channelId || m.deleted) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    return then(m);
+  }
+
+  private message(channelId: string, guildId: string | undefined, data: any, how: { webhook: boolean; loading: boolean }): FakeMessage {
+    const m: FakeMessage = {
+      id: snowflake(),
+      type: how.webhook ? 20 : 0,
+      channel_id: channelId,
+      ...(guildId && { guild_id: guildId }),
+      author: this.botUser,
+      content: data.content ?? '',
+      embeds: data.embeds ?? [],
+      components: data.components ?? [],
+      attachments: (data.attachments ?? []).map((a: any) => ({ ...a, id: snowflake(), url: `${this.baseUrl}/attachments/${a.filename}` })),
+      // 128 = LOADING: "Paperboy is thinking…" until the deferred reply is edited.
+      flags: (data.flags ?? 0) | (how.loading ? 128 : 0),
+      ...(data.allowed_mentions && { allowed_mentions: data.allowed_mentions }),
+      ...(data.nonce !== undefined && { nonce: data.nonce }),
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      ...(how.webhook && { webhook_id: this.options.appId, application_id: this.options.appId }),
+    };
+    this.messages.set(m.id, m);
+    return m;
+  }
+}
+
+function ok(body: unknown): ScriptedResponse {
+  return { status: 200, body };
+}
+
+function unauthorized(): ScriptedResponse {
+  return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+}
+
+function edit(m: FakeMessage, data: any): FakeMessage {
+  for (const key of ['content', 'embeds', 'components', 'allowed_mentions'] as const) if (data[key] !== undefined) (m as any)[key] = data[key];
+  if (data.attachments !== undefined) m.attachments = data.attachments;
+  m.flags &= ~128;
+  m.edited_timestamp = new Date().toISOString();
+  return m;
+}
+
+function storedOption(o: any): any {
+  return { ...o, ...(o.options && { options: o.options.map(storedOption) }) };
+}
+
+function visibleAnswer(i: FakeInteraction): VisibleAnswer | null {
+  if (!i.callback || !i.original) return null;
+  if (i.callback.type === 4) return { via: 'reply', ephemeral: (i.original.flags & EPHEMERAL) !== 0, message: i.original, interaction: i };
+  if (i.callback.type !== 5) return null;
+  if (i.originalDeleted) {
+    const f = i.followups[0];
+    return f ? { via: 'deferred-followup', ephemeral: (f.flags & EPHEMERAL) !== 0, message: f, interaction: i } : null;
+  }
+  if (i.original.edited_timestamp) return { via: 'deferred-edit', ephemeral: (i.original.flags & EPHEMERAL) !== 0, message: i.original, interaction: i };
+  return null;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function parseBody(contentType: string | undefined, raw: Buffer): Promise<{ body: any; files: RecordedCall['files'] }> {
+  if (raw.length === 0) return { body: undefined, files: [] };
+  if (contentType?.startsWith('multipart/form-data')) {
+    // discord.js sends files as multipart: the message in payload_json, each file as files[n].
+    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    const files: RecordedCall['files'] = [];
+    let body: any;
+    for (const [field, value] of form.entries()) {
+      if (field === 'payload_json') body = JSON.parse(String(value));
+      else if (typeof value !== 'string') files.push({ field, name: value.name, type: value.type, text: await value.text() });
+    }
+    return { body, files };
+  }
+  const text = raw.toString('utf8');
+  try {
+    return { body: JSON.parse(text), files: [] };
+  } catch {
+    return { body: text, files: [] };
+  }
+}

@@ -1,0 +1,343 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake Slack Web API on 127.0.0.1, for driving the real WebClient / Bolt App.
+ *
+ * - Records every call (method, parsed params, token, time) and every response_url post.
+ * - Implements the methods Paperboy uses with Slack's shapes: auth.test, chat.postMessage,
+ *   chat.update, users.info, conversations.history (with message metadata),
+ *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to).
+ * - Any other method is answered `unknown_method` and listed in `unmatched`; `assertClean()`
+ *   (call it in afterEach) fails the test naming it.
+ * - `script(method, ...steps)` queues one-shot behaviours: a 429 with Retry-After, an HTTP
+ *   status, a Slack error such as not_in_channel, or a response lost after the call took
+ *   effect (the connection is cut).
+ */
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  token: string | null;
+  at: number;
+}
+
+export interface RecordedResponse {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeUser {
+  id: string;
+  team_id: string;
+  name?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
+  is_bot?: boolean;
+  is_stranger?: boolean;
+  enterprise_user?: { enterprise_id: string };
+}
+
+export interface StoredMessage {
+  ts: string;
+  channel: string;
+  text: string;
+  blocks: unknown[] | undefined;
+  metadata: { event_type: string; event_payload: Record<string, unknown> } | undefined;
+  thread_ts?: string;
+  user: string;
+  bot_id: string;
+}
+
+export type ScriptStep =
+  /** Answer HTTP 429 with this Retry-After (seconds). */
+  | { rateLimit: number }
+  /** Answer with this HTTP status and a plain body. */
+  | { status: number }
+  /** Answer 200 `{ok:false, error}`. */
+  | { error: string }
+  /** Do what the method does, then cut the connection without answering. */
+  | { lose: true };
+
+export interface FakeSlackOptions {
+  token?: string;
+  /** Extra tokens accepted (e.g. an app-level token for apps.connections.open). */
+  otherTokens?: string[];
+  teamId?: string;
+  enterpriseId?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+type Handler = (params: Record<string, unknown>) => Record<string, unknown>;
+
+class SlackApiError extends Error {
+  constructor(readonly error: string) {
+    super(error);
+  }
+}
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly unmatched: string[] = [];
+  readonly users = new Map<string, FakeUser>();
+  readonly messages = new Map<string, StoredMessage[]>();
+  /** Channels whose posts fail with this Slack error (e.g. not_in_channel). */
+  readonly channelErrors = new Map<string, string>();
+  /** What apps.connections.open hands out (Socket Mode tests set it). */
+  socketUrl: string | null = null;
+
+  readonly token: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  private readonly tokens: Set<string>;
+  private readonly enterpriseId: string | undefined;
+  private readonly scripts = new Map<string, ScriptStep[]>();
+  private readonly handlers: Record<string, Handler>;
+  private tsCounter = 0;
+  private server!: Server;
+  private port = 0;
+
+  private constructor(opts: FakeSlackOptions) {
+    this.token = opts.token ?? 'xoxb-fake-token';
+    this.tokens = new Set([this.token, ...(opts.otherTokens ?? [])]);
+    this.teamId = opts.teamId ?? 'T111';
+    this.enterpriseId = opts.enterpriseId;
+    this.botUserId = opts.botUserId ?? 'UBOT';
+    this.botId = opts.botId ?? 'BBOT';
+    this.handlers = {
+      'auth.test': () => ({
+        url: 'https://fake-workspace.slack.com/',
+        team: 'Fake Workspace',
+        user: 'paperboy',
+        team_id: this.teamId,
+        user_id: this.botUserId,
+        bot_id: this.botId,
+        ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}),
+        is_enterprise_install: false,
+      }),
+      'chat.postMessage': (p) => this.postMessage(p),
+      'chat.update': (p) => this.updateMessage(p),
+      'users.info': (p) => {
+        const user = this.users.get(String(p.user));
+        if (!user) throw new SlackApiError('user_not_found');
+        return { user: { deleted: false, is_admin: false, is_owner: false, is_primary_owner: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...user } };
+      },
+      'conversations.history': (p) => this.history(p),
+      'apps.connections.open': () => {
+        if (!this.socketUrl) throw new SlackApiError('socket_mode_not_enabled');
+        return { url: this.socketUrl };
+      },
+    };
+  }
+
+  static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(opts);
+    fake.server = createServer((req, res) => void fake.handle(req, res));
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** For SLACK_API_URL / clientOptions.slackApiUrl (trailing slash included, as the WebClient needs). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** A response_url that records what is posted to it under `id`. */
+  responseUrl(id: string): string {
+    return `http://127.0.0.1:${this.port}/response/${encodeURIComponent(id)}`;
+  }
+
+  script(method: string, ...steps: ScriptStep[]): void {
+    this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...steps]);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  responsesTo(id: string): RecordedResponse[] {
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  /** Messages in a channel, oldest first. */
+  channel(id: string): StoredMessage[] {
+    return this.messages.get(id) ?? [];
+  }
+
+  /** Puts a message in a channel as if the bot had posted it earlier. */
+  seedMessage(channel: string, m: Partial<StoredMessage> = {}): StoredMessage {
+    const msg: StoredMessage = { ts: this.nextTs(), channel, text: '', blocks: undefined, metadata: undefined, user: this.botUserId, bot_id: this.botId, ...m };
+    this.messages.set(channel, [...this.channel(channel), msg]);
+    return msg;
+  }
+
+  /** Resolves with `probe()`'s first non-undefined value, polling; fails after `timeoutMs`. */
+  async waitFor<T>(probe: () => T | undefined | null | false, what = 'condition', timeoutMs = 5_000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = probe();
+      if (v !== undefined && v !== null && v !== false) return v;
+      if (Date.now() > until) throw new Error(`fake Slack: timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Fails loudly if the code under test called a method the fake doesn't know. */
+  assertClean(): void {
+    if (this.unmatched.length > 0) {
+      throw new Error(`fake Slack got calls to methods it does not implement: ${[...new Set(this.unmatched)].join(', ')}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
+      this.responses.push({ id: decodeURIComponent(url.pathname.slice('/response/'.length)), body: JSON.parse(raw || '{}'), at: Date.now() });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    const m = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname);
+    if (req.method !== 'POST' || !m) {
+      this.unmatched.push(`${req.method} ${url.pathname}`);
+      res.writeHead(404).end();
+      return;
+    }
+    const method = m[1]!;
+    const params = parseParams(raw, req.headers['content-type']);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : null;
+    this.calls.push({ method, params, token, at: Date.now() });
+
+    const step = this.scripts.get(method)?.shift();
+    if (step && 'rateLimit' in step) {
+      res.writeHead(429, { 'retry-after': String(step.rateLimit), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    }
+    if (step && 'status' in step) {
+      res.writeHead(step.status, { 'content-type': 'text/plain' }).end('fake failure');
+      return;
+    }
+    if (step && 'error' in step) return json(res, { ok: false, error: step.error });
+
+    const handler = this.handlers[method];
+    if (!handler) {
+      this.unmatched.push(method);
+      return json(res, { ok: false, error: 'unknown_method' });
+    }
+    if (!token || !this.tokens.has(token)) return json(res, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    let body: Record<string, unknown>;
+    try {
+      body = { ok: true, ...handler(params) };
+    } catch (e) {
+      if (!(e instanceof SlackApiError)) throw e;
+      body = { ok: false, error: e.error };
+    }
+    if (step && 'lose' in step) {
+      req.socket.destroy();
+      return;
+    }
+    json(res, body);
+  }
+
+  private nextTs(): string {
+    this.tsCounter++;
+    return `${1_787_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private postMessage(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel ?? '');
+    if (!channel) throw new SlackApiError('channel_not_found');
+    const failure = this.channelErrors.get(channel);
+    if (failure) throw new SlackApiError(failure);
+    if (!p.text && !p.blocks) throw new SlackApiError('no_text');
+    const msg = this.seedMessage(channel, {
+      text: String(p.text ?? ''),
+      blocks: p.blocks as unknown[] | undefined,
+      metadata: p.metadata as StoredMessage['metadata'],
+      ...(p.thread_ts ? { thread_ts: String(p.thread_ts) } : {}),
+    });
+    return { channel, ts: msg.ts, message: messageView(msg, true) };
+  }
+
+  private updateMessage(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel ?? '');
+    const msg = this.channel(channel).find((x) => x.ts === p.ts);
+    if (!msg) throw new SlackApiError('message_not_found');
+    if (p.text !== undefined) msg.text = String(p.text);
+    if (p.blocks !== undefined) msg.blocks = p.blocks as unknown[];
+    return { channel, ts: msg.ts, text: msg.text, message: messageView(msg, false) };
+  }
+
+  private history(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel ?? '');
+    const failure = this.channelErrors.get(channel);
+    if (failure) throw new SlackApiError(failure);
+    const oldest = p.oldest !== undefined ? Number(p.oldest) : 0;
+    const limit = p.limit !== undefined ? Number(p.limit) : 100;
+    const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+    // Like Slack: thread replies are not part of the channel's history.
+    const newestFirst = [...this.channel(channel)].reverse().filter((m) => Number(m.ts) > oldest && (!m.thread_ts || m.thread_ts === m.ts));
+    return { messages: newestFirst.slice(0, limit).map((m) => messageView(m, withMeta)), has_more: newestFirst.length > limit };
+  }
+}
+
+function messageView(m: StoredMessage, withMeta: boolean): Record<string, unknown> {
+  return {
+    type: 'message',
+    ts: m.ts,
+    text: m.text,
+    user: m.user,
+    bot_id: m.bot_id,
+    ...(m.blocks ? { blocks: m.blocks } : {}),
+    ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+  };
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The WebClient posts form fields, with objects and arrays as JSON strings; some callers post JSON. */
+function parseParams(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = /^[[{]/.test(v) ? tryJson(v) : v === 'true' ? true : v === 'false' ? false : v;
+  }
+  return out;
+}
+
+function tryJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
