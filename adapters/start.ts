@@ -33,6 +33,7 @@ export const startCli: CliCommand = {
     const say = (line: string) => process.stdout.write(line + '\n');
 
     const store = await openStore(config.dbPath);
+    const shutdown = new AbortController();
     await ensurePapers({
       store,
       fetchHfDay: (day) => new HfClient({ baseUrl: config.sources.hfBaseUrl, timeoutMs: FIRST_RUN_TIMEOUT_MS, logger }).fetchDay(day),
@@ -41,14 +42,14 @@ export const startCli: CliCommand = {
     });
     const poller = new SourcePoller({
       store,
-      sources: polledSources(config.sources, logger),
+      sources: polledSources(config.sources, logger, shutdown.signal),
       clock: systemClock,
       logger,
       settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
     });
     const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery });
     const adapters: PlatformAdapter[] = [];
-    let ticker: { stop(): void } | null = null;
+    let ticker: { stop(): Promise<void> } | null = null;
     try {
       if (platforms) {
         adapters.push(...(await startPlatforms(config, app, logger)));
@@ -67,7 +68,8 @@ export const startCli: CliCommand = {
       }
       return EXIT.ok;
     } finally {
-      ticker?.stop();
+      shutdown.abort();
+      await ticker?.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await app.close();
     }

@@ -1,7 +1,7 @@
 import { resolvePaper } from '../src/commands/paper-ref.ts';
 import { code } from '../src/commands/text.ts';
 import { defineCommand } from '../src/commands/types.ts';
-import { isUserError } from '../src/domain/errors.ts';
+import { parseArxivId } from '../src/domain/paper.ts';
 import { planChannelDigest } from '../src/digest/preview.ts';
 
 export const why = defineCommand({
@@ -11,15 +11,11 @@ export const why = defineCommand({
   access: 'member',
   examples: ['/papers why 2608.19880'],
   async handler({ options, store, clock, logger, channel }) {
-    let paper;
-    try {
-      paper = await resolvePaper(store, options.paper);
-    } catch (e) {
-      if (isUserError(e) && e.code === 'not_found') {
-        return { text: `${e.message.split('.')[0]}: it has not been ingested yet, so no digest could carry it.`, ephemeral: true };
-      }
-      throw e;
+    const id = parseArxivId(options.paper);
+    if (id && !(await store.papers.get(id))) {
+      return { text: `I don't have ${id}: it has not been ingested yet, so no digest could carry it.`, ephemeral: true };
     }
+    const paper = await resolvePaper(store, options.paper);
     const delivery = await store.outbox.deliveryOf(channel.id, paper.id);
     if (delivery) {
       const topics = JSON.parse(delivery.topics) as string[];

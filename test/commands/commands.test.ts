@@ -168,6 +168,44 @@ describe('topics, schedule and digest', () => {
   });
 });
 
+describe('status and why', () => {
+  it('why explains each fate of a paper in this channel', async () => {
+    await h.say('/papers subscribe agents');
+    const preview = await h.say('/papers digest');
+    const [first] = ids(preview);
+    expect((await h.say(`/papers why ${first}`)).text).toMatch(new RegExp(`^${first} is in the next digest \\(2026-08-21\\), at #1\\.$`));
+    await h.say('/papers digest post');
+    expect((await h.say(`/papers why ${first}`)).text).toBe(`${first} was posted here in the digest of 2026-08-21, at #1 because it matched \`agents\`.`);
+    // 2608.20335 (4D video generation) is listed on 2026-08-21 but is not about agents.
+    expect((await h.say('/papers why 2608.20335')).text).toBe('2608.20335 was listed on 2026-08-21 but matches none of this channel\'s topics: `agents`.');
+    // 2608.14391 was listed on 2026-08-17, before the 3-day window.
+    expect((await h.say('/papers why 2608.14391')).text).toContain('before this channel\'s digest window (2026-08-21 to 2026-08-21)');
+    expect((await h.say('/papers why 2601.00001')).text).toBe("I don't have 2601.00001: it has not been ingested yet, so no digest could carry it.");
+  });
+
+  it('why names the rank cut when a matching paper misses the limit', async () => {
+    const preview = await h.say('/papers digest');
+    expect(preview.cards).toHaveLength(5);
+    const cut = await h.app.store.papers.listedOn('2026-08-21');
+    const notShown = cut.filter((id) => !ids(preview).includes(id));
+    const r = await h.say(`/papers why ${notShown[0]}`);
+    expect(r.text).toMatch(/matches, but ranks #\d+ and the digest keeps the top 5/);
+  });
+
+  it('status shows schedule, next post, topics, last digest and problems', async () => {
+    expect((await h.say('/papers status')).text).toContain('Not receiving digests yet');
+    await h.say('/papers schedule 08:30 Europe/Berlin mon-fri');
+    await h.say('/papers subscribe agents');
+    await h.say('/papers digest post');
+    const r = await h.say('/papers status');
+    expect(r.text).toContain('Schedule: 08:30 Europe/Berlin, Mon–Fri.');
+    expect(r.text).toContain('Next digest: Mon 24 Aug, 08:30 Europe/Berlin.');
+    expect(r.text).toContain('Topics: `agents`.');
+    expect(r.text).toMatch(/Last digest: 2026-08-21 \(posted by hand\), 5 papers posted\./);
+    expect((await h.say('/papers status', { manager: false })).error).toMatchObject({ code: 'forbidden' });
+  });
+});
+
 describe('help and mistakes', () => {
   it('help is generated from every declaration', async () => {
     const r = await h.say('/papers help');
