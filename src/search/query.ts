@@ -16,8 +16,9 @@ export interface SearchQuery {
   not: Term[];
   since: string | null;
   /**
-   * The whole input as a title key, unless the query narrows by field, date or exclusion:
-   * an exact title finds its paper first, whatever punctuation or capitalised "NOT" it holds.
+   * The whole input as a title key: an exact title finds its paper first, whatever operators
+   * it seems to hold ("RM -RF: Reward Model...", "Do NOT Think That Much..."). Only a whole
+   * title matches, so a query that really uses operators is never taken for one.
    */
   titleKey: string | null;
   /** The input, whitespace-collapsed, for echoing back. */
@@ -107,7 +108,8 @@ function lex(input: string): RawPart[] {
   let i = 0;
   const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
   while (i < input.length) {
-    while (i < input.length && isSpace(input[i])) i++;
+    // An opening parenthesis groups nothing here (`(a OR b) c` reads the same without it).
+    while (i < input.length && (isSpace(input[i]) || input[i] === '(')) i++;
     if (i >= input.length) break;
     let negated = false;
     if (input[i] === '-' && !isSpace(input[i + 1])) {
@@ -155,10 +157,8 @@ export function parseSearchQuery(input: string): SearchQuery {
   let since: string | null = null;
   let pendingOr = false;
   let pendingNot = false;
-  let narrowed = false;
 
-  // Parentheses group nothing here: read them as spaces, so `(a OR b) c` still means a-or-b and c.
-  for (const part of lex(unwrapNear(text).replace(/[()]/g, ' '))) {
+  for (const part of lex(unwrapNear(text))) {
     if (part.emptyKey) {
       if (part.key === 'since') throw new UserError('bad_query', '`since:` wants a date like 2025-06-01.');
       continue;
@@ -178,7 +178,6 @@ export function parseSearchQuery(input: string): SearchQuery {
       const day = part.text.trim();
       if (!isIsoDay(day)) throw new UserError('bad_query', `\`since:\` wants a date like 2025-06-01, not \`${day.slice(0, 40)}\`.`);
       since = day;
-      narrowed = true;
       continue;
     }
     const field: Term['field'] = part.key ?? 'any';
@@ -186,9 +185,7 @@ export function parseSearchQuery(input: string): SearchQuery {
     if (tokens.length === 0) continue;
     // A quoted string, a compound word (`multi-agent`, `who's`, `20.04`) and an author name are each one phrase.
     const terms: Term[] = part.quoted || field === 'authors' || !/\s/.test(part.text) ? [{ tokens, field }] : tokens.map((t) => ({ tokens: [t], field }));
-    if (field !== 'any') narrowed = true;
     if (part.negated || pendingNot) {
-      if (part.negated) narrowed = true;
       not.push(...terms);
       pendingNot = false;
       pendingOr = false;
@@ -215,7 +212,7 @@ export function parseSearchQuery(input: string): SearchQuery {
         : 'I found no words to search for in that. Try a few keywords, e.g. `/papers search diffusion transformer`.',
     );
   }
-  return { must, not, since, titleKey: narrowed ? null : titleKey(text) || null, text };
+  return { must, not, since, titleKey: titleKey(text) || null, text };
 }
 
 /** A canonical spelling of a query: two topics that mean the same thing get the same key. */

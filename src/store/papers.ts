@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { IngestItem, Paper, PaperSource } from '../domain/paper.ts';
 import { titleKey } from '../domain/paper.ts';
 import type { Database, NewPaperRow, PaperRow } from './schema.ts';
+import type { SearchIndex } from './search-index.ts';
 
 export interface UpsertCounts {
   inserted: number;
@@ -12,7 +13,11 @@ export interface UpsertCounts {
 const BATCH_ROWS = 400;
 
 export class PapersRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Told about newly inserted papers, in the same transaction. */
+    private readonly index: Pick<SearchIndex, 'indexNewPapers'>,
+  ) {}
 
   /**
    * Inserts new papers and refreshes known ones (upvotes, comments, links, AI fields) in one
@@ -26,6 +31,9 @@ export class PapersRepo {
     const stamp = now.toISOString();
     let inserted = 0;
     await this.db.transaction().execute(async (trx) => {
+      // New rows get seqs above the current largest (INTEGER PRIMARY KEY), so this tells them apart.
+      const before = await trx.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+      const afterSeq = Number(before?.m ?? 0);
       for (let i = 0; i < unique.length; i += BATCH_ROWS) {
         const batch = unique.slice(i, i + BATCH_ROWS);
         const ids = batch.map((it) => it.paper.id);
@@ -69,6 +77,7 @@ export class PapersRepo {
             .execute();
         }
       }
+      if (inserted > 0) await this.index.indexNewPapers(trx, afterSeq);
     });
     return { inserted, updated: unique.length - inserted };
   }
@@ -151,7 +160,8 @@ export class PapersRepo {
   }
 }
 
-function toRow(p: Paper, stamp: string): NewPaperRow {
+/** The papers row for a paper (exported for the benchmark's raw-insert baseline). */
+export function toRow(p: Paper, stamp: string): NewPaperRow {
   return {
     id: p.id,
     title: p.title,

@@ -33,7 +33,7 @@ export class Store {
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
   ) {
-    this.papers = new PapersRepo(db);
+    this.papers = new PapersRepo(db, search);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);
     this.schedules = new SchedulesRepo(db);
@@ -51,7 +51,7 @@ export class Store {
 
 export interface OpenStoreOptions {
   /** Tuning for the full-text index (benchmarks vary it). */
-  fts?: FtsTuning;
+  fts?: Partial<FtsTuning>;
 }
 
 /** Opens the embedded SQLite store at `path` (`:memory:` for tests), migrated to the latest schema. */

@@ -1,7 +1,19 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchQuery, Term } from '../../search/query.ts';
+import { wordTokens, type SearchQuery, type Term } from '../../search/query.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
+
+/*
+ * Full-text search over papers_fts (FTS5), built for a million papers on a small machine.
+ * Three FTS5 costs shape it (measured in bench/README.md):
+ *  - bm25() first reads the whole doclist of every phrase in the query to weigh it: one pass
+ *    over "the" at 1M papers is about 25 ms, whatever rowid range is being ranked.
+ *  - FTS5 scores every match before it sorts (about 1 µs each).
+ *  - A rowid bound is applied only once FTS5 has found a full match: an AND of words that
+ *    rarely meet walks on to their next common paper, however tight the bound.
+ * So very common words are matched but never scored, ranking is confined to recent matches
+ * when there are too many, and an AND of common words is evaluated one clause at a time.
+ */
 
 const FTS_COLUMN: Record<Term['field'], string | null> = { any: null, title: 'title', authors: 'authors_text' };
 
@@ -10,36 +22,35 @@ export const BM25_WEIGHTS = [10, 1, 4, 2] as const;
 
 const RANK_FUNCTION = `bm25(${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
 
-/**
- * What a search may cost, in papers. The figures behind the defaults (1M papers, 2 cores) are
- * in bench/README.md; `npm run bench` measures them again.
- */
+/** What one search may cost, counted in papers. `npm run bench` measures the defaults. */
 export interface FtsTuning {
-  /** A query matching more papers than this is ranked within a recency window... */
+  /** At most this many matches are scored by bm25() in one search... */
   fullRankLimit: number;
-  /** ...of its `window` newest matches. */
+  /** ...so a query with more matches than that ranks only its `window` newest. */
   window: number;
-  /**
-   * A word in more papers than this is matched but not scored: bm25() reads the whole doclist
-   * of every phrase to weigh it (one full pass over "the" at 1M papers takes about 25 ms),
-   * and a word that common barely moves a BM25 score anyway.
-   */
+  /** A word in more papers than this is matched but not scored (its bm25() weight would cost a pass over its doclist). */
   maxScoredDf: number;
-  /** A phrase costs about this many times a single word per paper holding all its words. */
+  /** A phrase costs about this many times a single word per paper of its rarest word (positions are compared). */
   phraseCostFactor: number;
   /** How many of the newest papers the "is this word common?" probe looks at. */
   sampleRows: number;
-  /** When every word is common, the newest matches among this many newest papers are listed, title matches first. */
+  /** When every word is common, the newest this-many matches are listed, title matches first. */
   commonWindow: number;
+  /** Several common clauses, or common words that turn out selective together, are looked for among this many newest papers. */
+  recentPapers: number;
+  /** At most this many ranked papers are checked for the common words of a query (one lookup per paper and clause). */
+  checkBudget: number;
 }
 
 export const DEFAULT_TUNING: FtsTuning = {
-  fullRankLimit: 4_000,
-  window: 4_000,
+  fullRankLimit: 2_000,
+  window: 2_000,
   maxScoredDf: 50_000,
   phraseCostFactor: 8,
   sampleRows: 4_000,
-  commonWindow: 20_000,
+  commonWindow: 500,
+  recentPapers: 10_000,
+  checkBudget: 100,
 };
 
 const quoted = (t: Term) => `"${t.tokens.join(' ')}"`;
@@ -53,31 +64,20 @@ function termExpr(t: Term): string {
   return col ? `{${col}} : ${quoted(t)}` : quoted(t);
 }
 
-/** The same term, as a match in the title (an author term stays an author match). */
-function titleTermExpr(t: Term): string {
-  return t.field === 'authors' ? termExpr(t) : `{title} : ${quoted(t)}`;
+/** Terms ORed: one clause of the query, or its exclusions. */
+function clauseExpr(c: Term[]): string {
+  return c.length === 1 ? termExpr(c[0]!) : `(${c.map(termExpr).join(' OR ')})`;
 }
 
-function clauseExpr(c: Term[], term: (t: Term) => string = termExpr): string {
-  return c.length === 1 ? term(c[0]!) : `(${c.map(term).join(' OR ')})`;
-}
-
-function andExpr(clauses: Term[][], term?: (t: Term) => string): string {
-  return clauses.map((c) => clauseExpr(c, term)).join(' AND ');
-}
-
-function orExpr(terms: Term[]): string {
-  return terms.map(termExpr).join(' OR ');
-}
-
-/** `base NOT (excluded)`, or `base` when nothing is excluded. */
-function withoutExpr(base: string, excluded: string[]): string {
-  return excluded.length === 0 ? base : `(${base}) NOT (${excluded.map((e) => `(${e})`).join(' OR ')})`;
+/** `clauses` ANDed, minus any paper matching one of `excluded`. */
+function matchExpr(clauses: Term[][], excluded: Term[]): string {
+  const all = clauses.map(clauseExpr).join(' AND ');
+  return excluded.length === 0 ? all : `(${all}) NOT ${clauseExpr(excluded)}`;
 }
 
 /** The whole query as one FTS5 MATCH expression. */
 export function toFtsMatch(q: SearchQuery): string {
-  return withoutExpr(andExpr(q.must), q.not.length > 0 ? [orExpr(q.not)] : []);
+  return matchExpr(q.must, q.not);
 }
 
 /**
@@ -87,18 +87,35 @@ export function toFtsMatch(q: SearchQuery): string {
  */
 const int = (n: number) => sql`CAST(${n} AS INTEGER)`;
 
-/** How a query will be run: which clauses bm25() scores, which are only checked. */
-type Plan =
-  | { kind: 'scored'; scored: string; mustAlso: string | null; mustNot: string | null }
-  | { kind: 'recent'; all: string; inTitle: string };
+/**
+ * How a query will be run. `scored`: bm25() ranks the matches of `scored` (the clauses rare
+ * enough to weigh; `few` when one of its words is in at most `fullRankLimit` papers, so no
+ * window is needed); when some clauses were too common for that (`checked`), each ranked
+ * paper is checked to match every one of `check` (one expression per common clause) and not
+ * `exclude` (common exclusions). `recent`: every clause is common, so nothing is scored.
+ */
+export type Plan =
+  | { kind: 'scored'; scored: string; few: boolean; checked: boolean; check: string[]; exclude: string | null }
+  | { kind: 'recent'; all: string };
 
 interface Ranked {
   ids: string[];
   window: number | null;
 }
 
+/** How many ranked papers a page needs, and which (the exact-title papers, already placed) to leave out. */
+interface Want {
+  n: number;
+  skip: number[];
+}
+
+/** How many words' "is it common?" verdicts are kept, and how much the store may grow before they are asked again. */
+const COMMON_CACHE = { entries: 10_000, growth: 0.02 } as const;
+
 export class FtsSearchIndex implements SearchIndex {
   private readonly tuning: FtsTuning;
+  /** Verdicts of isCommon by term, with the store size they were judged at: common words recur in queries. */
+  private readonly commonCache = new Map<string, { common: boolean; atSeq: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -108,22 +125,35 @@ export class FtsSearchIndex implements SearchIndex {
   }
 
   async search(q: SearchQuery, page: { limit: number; offset: number }): Promise<SearchPage> {
-    const exact = q.titleKey && q.titleKey.includes(' ') ? await this.exactTitleIds(q.titleKey) : [];
-    // Always from the top, then sliced: the exact-title papers are taken out of the ranked list
-    // wherever they fall in it, so page 2 starts exactly where page 1 ended.
-    const want = page.offset + page.limit + 1 + exact.length;
-    const plan = await this.plan(q);
-    const ranked = plan.kind === 'scored' ? await this.rankScored(plan, q.since, want) : await this.listRecent(plan, q.since, want);
-    const exactSet = new Set(exact);
-    const all = [...exact, ...ranked.ids.filter((id) => !exactSet.has(id))];
+    const exact = q.titleKey && q.titleKey.includes(' ') ? await this.exactTitle(q.titleKey) : [];
+    // Always from the top, then sliced, with the exact-title papers left out of the ranking
+    // wherever they would fall in it: page 2 starts exactly where page 1 ended.
+    const want: Want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
+    let ranked: Ranked = { ids: [], window: null };
+    if (want.n > 0) {
+      const plan = await this.plan(q);
+      ranked =
+        plan.kind === 'recent'
+          ? await this.listRecent(q, plan.all, want)
+          : plan.checked
+            ? await this.rankChecked(plan, q.since, want)
+            : await this.rankAll(plan, q.since, want);
+    }
+    const all = [...exact.map((e) => e.id), ...ranked.ids];
     return { ids: all.slice(page.offset, page.offset + page.limit), hasMore: all.length > page.offset + page.limit, window: ranked.window };
+  }
+
+  async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
+    await sql`
+      INSERT INTO papers_fts(rowid, title, abstract, authors_text, keywords_text)
+      SELECT seq, title, abstract, authors_text, keywords_text FROM papers WHERE seq > ${int(afterSeq)}`.execute(trx);
   }
 
   /**
    * Topic matching for a day's papers. No ranking, so no bm25() cost: the day's papers are
    * found by rowid, and the query is run over the few rowid ranges they occupy (papers
-   * ingested together sit together). A range costs one seek; a lookup per paper would
-   * cost about as much each.
+   * ingested together sit together). A range costs one seek; a lookup per paper would cost
+   * about as much each.
    */
   async matching(q: SearchQuery, paperIds: readonly string[]): Promise<Set<string>> {
     if (paperIds.length === 0) return new Set();
@@ -146,93 +176,202 @@ export class FtsSearchIndex implements SearchIndex {
 
   /**
    * Splits the query into what bm25() scores (clauses whose words are rare enough to weigh
-   * cheaply) and what is only checked (very common words, and exclusions of them). When
-   * every clause is common there is nothing worth scoring: the newest matches are listed.
+   * cheaply) and what is only matched (very common words, and exclusions of them). Public so
+   * that the benchmark and tests can tell which way a query ran.
    */
-  private async plan(q: SearchQuery): Promise<Plan> {
+  async plan(q: SearchQuery): Promise<Plan> {
     const maxSeq = await this.maxSeq();
-    const common = new Map<string, Promise<boolean>>();
+    const seen = new Map<string, Promise<boolean>>();
     const isCommon = (t: Term) => {
       const key = t.tokens.join(' ');
-      let p = common.get(key);
-      if (!p) common.set(key, (p = this.isCommon(t, maxSeq)));
+      let p = seen.get(key);
+      if (!p) seen.set(key, (p = this.isCommon(t, maxSeq)));
       return p;
     };
     const clauseCommon = await Promise.all(q.must.map(async (c) => (await Promise.all(c.map(isCommon))).some(Boolean)));
     const notCommon = await Promise.all(q.not.map(isCommon));
-
     const rare = q.must.filter((_, i) => !clauseCommon[i]);
-    const frequent = q.must.filter((_, i) => clauseCommon[i]);
-    const rareNot = q.not.filter((_, i) => !notCommon[i]);
-    const frequentNot = q.not.filter((_, i) => notCommon[i]);
-
-    if (rare.length === 0) {
-      const excluded = q.not.length > 0 ? [orExpr(q.not)] : [];
-      const inTitle = andExpr(q.must, titleTermExpr);
-      return { kind: 'recent', all: withoutExpr(andExpr(q.must), excluded), inTitle: withoutExpr(inTitle, excluded) };
-    }
+    if (rare.length === 0) return { kind: 'recent', all: toFtsMatch(q) };
+    const common = q.must.filter((_, i) => clauseCommon[i]);
+    const commonNot = q.not.filter((_, i) => notCommon[i]);
+    // A clause of one word in at most `fullRankLimit` papers caps the matches: no window needed.
+    const single = rare.filter((c) => c.length === 1 && c[0]!.tokens.length === 1).map((c) => c[0]!.tokens[0]!);
+    let few = false;
+    for (const w of single) if ((few = !(await this.isCommonWord(w, this.tuning.fullRankLimit, maxSeq)))) break;
     return {
       kind: 'scored',
-      scored: withoutExpr(andExpr(rare), rareNot.length > 0 ? [orExpr(rareNot)] : []),
-      mustAlso: frequent.length > 0 ? andExpr(frequent) : null,
-      mustNot: frequentNot.length > 0 ? orExpr(frequentNot) : null,
+      few,
+      scored: matchExpr(
+        rare,
+        q.not.filter((_, i) => !notCommon[i]),
+      ),
+      checked: common.length + commonNot.length > 0,
+      check: common.map(clauseExpr),
+      exclude: commonNot.length > 0 ? clauseExpr(commonNot) : null,
     };
   }
 
   /**
-   * Whether a term is in more than `maxScoredDf` papers (scaled down for phrases), judged from
-   * the newest `sampleRows` papers: is its k-th newest match among them? The walk stops after
-   * k matches, so the probe is cheap for common and rare words alike. The cost of a phrase
-   * follows the papers holding all its words, so that is what is counted.
+   * Whether a term is too costly to score: a word in more than `maxScoredDf` papers, or a
+   * phrase whose every word is in more than `maxScoredDf / phraseCostFactor` (FTS5 walks a
+   * phrase through the papers of its rarest word, checking positions, so that word sets the
+   * cost). A word is judged from the newest `sampleRows` papers: is its k-th newest match
+   * among them? The walk stops after k matches, so the probe is cheap for common and rare
+   * words alike; verdicts are cached while the store grows by less than 2%.
    */
   private async isCommon(t: Term, maxSeq: number): Promise<boolean> {
-    const { maxScoredDf, phraseCostFactor, sampleRows } = this.tuning;
-    const limit = t.tokens.length > 1 ? maxScoredDf / phraseCostFactor : maxScoredDf;
-    if (maxSeq <= limit) return false;
-    const k = Math.max(1, Math.ceil((sampleRows * limit) / maxSeq));
-    const allWords = [...new Set(t.tokens)].map((w) => `"${w}"`).join(' AND ');
-    const r = await sql<{ rowid: number }>`
-      SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${allWords}
-      ORDER BY rowid DESC LIMIT 1 OFFSET ${int(k - 1)}`.execute(this.db);
-    const kth = r.rows[0]?.rowid;
-    return kth !== undefined && kth > maxSeq - sampleRows;
+    const { maxScoredDf, phraseCostFactor } = this.tuning;
+    const words = [...new Set(t.tokens)];
+    if (words.length === 1) return this.isCommonWord(words[0]!, maxScoredDf, maxSeq);
+    for (const w of words) if (!(await this.isCommonWord(w, maxScoredDf / phraseCostFactor, maxSeq))) return false;
+    return true;
   }
 
-  private async rankScored(plan: Extract<Plan, { kind: 'scored' }>, since: string | null, want: number): Promise<Ranked> {
-    // FTS5 scores every match before it sorts. Past `fullRankLimit` matches we rank only the
-    // newest `window`, found by walking the index backwards by rowid (no scoring).
-    const minSeq = await this.windowStart(plan.scored);
-    const also = plan.mustAlso === null ? null : withoutExpr(plan.mustAlso, plan.mustNot ? [plan.mustNot] : []);
-    // Common words are checked per candidate, in rank order, until the page is full: one
-    // rowid lookup each, instead of making bm25() read their whole doclists.
+  private async isCommonWord(word: string, limit: number, maxSeq: number): Promise<boolean> {
+    if (maxSeq <= limit) return false;
+    const key = `${limit}:${word}`;
+    const cached = this.commonCache.get(key);
+    if (cached && maxSeq >= cached.atSeq && maxSeq - cached.atSeq <= cached.atSeq * COMMON_CACHE.growth) return cached.common;
+    const sample = Math.min(this.tuning.sampleRows, maxSeq);
+    const k = Math.floor((sample * limit) / maxSeq) + 1;
+    const kth = await this.nthNewest(`"${word}"`, k);
+    const common = kth !== null && kth > maxSeq - sample;
+    if (this.commonCache.size >= COMMON_CACHE.entries) this.commonCache.delete(this.commonCache.keys().next().value!);
+    this.commonCache.set(key, { common, atSeq: maxSeq });
+    return common;
+  }
+
+  /** Every clause scored: bm25() over all matches, or over the newest `window` when there are more than `fullRankLimit`. */
+  private async rankAll(plan: Extract<Plan, { kind: 'scored' }>, since: string | null, want: Want): Promise<Ranked> {
+    const match = plan.scored;
+    const minSeq = plan.few ? null : await this.windowStart(match);
     const rows = await sql<{ id: string }>`
       SELECT p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
-      WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
-        ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`}
-        ${also === null ? sql`` : sql`AND EXISTS (SELECT 1 FROM papers_fts g WHERE g.papers_fts MATCH ${also} AND g.rowid = f.rowid)`}
-        ${also === null && plan.mustNot ? sql`AND NOT EXISTS (SELECT 1 FROM papers_fts g WHERE g.papers_fts MATCH ${plan.mustNot} AND g.rowid = f.rowid)` : sql``}
-        ${sinceFilter(since)}
-      ORDER BY f.rank LIMIT ${int(want)}`.execute(this.db);
+      WHERE f.papers_fts MATCH ${match} AND f.rank MATCH ${RANK_FUNCTION}
+        ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)} ${skipFilter(want)}
+      ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
     return { ids: rows.rows.map((r) => r.id), window: minSeq === null ? null : this.tuning.window };
   }
 
-  /** Newest first, papers with the words in their title before the others, among the newest `commonWindow` papers. */
-  private async listRecent(plan: Extract<Plan, { kind: 'recent' }>, since: string | null, want: number): Promise<Ranked> {
-    const maxSeq = await this.maxSeq();
-    const minSeq = maxSeq > this.tuning.commonWindow ? maxSeq - this.tuning.commonWindow + 1 : null;
-    const newest = (match: string, n: number) =>
-      sql<{ id: string }>`
-        SELECT p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
-        WHERE f.papers_fts MATCH ${match} ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)}
-        ORDER BY f.rowid DESC LIMIT ${int(n)}`.execute(this.db);
-    const inTitle = (await newest(plan.inTitle, want)).rows.map((r) => r.id);
-    const rest = inTitle.length < want ? (await newest(withoutExpr(plan.all, [plan.inTitle]), want - inTitle.length)).rows.map((r) => r.id) : [];
-    return { ids: [...inTitle, ...rest], window: minSeq === null ? null : this.tuning.commonWindow };
+  /**
+   * Some clauses too common to score: bm25() ranks the matches of the others (as rankAll),
+   * and the best of them are checked for the common clauses, a batch at a time, each clause
+   * on its own (a single word or phrase stops at the rowid asked for; an AND would not). The
+   * checks usually pass, so a page costs a few lookups of about 50 µs. When the common words
+   * are selective together (a long title of middling words) and `checkBudget` papers are
+   * not enough, the newest papers are searched instead (rankRecentCandidates).
+   */
+  private async rankChecked(plan: Extract<Plan, { kind: 'scored' }>, since: string | null, want: Want): Promise<Ranked> {
+    const { window, checkBudget } = this.tuning;
+    const minSeq = plan.few ? null : await this.windowStart(plan.scored);
+    const ranked = await sql<{ rowid: number; id: string }>`
+      SELECT f.rowid, p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
+      WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
+        ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)} ${skipFilter(want)}
+      ORDER BY f.rank LIMIT ${int(checkBudget)}`.execute(this.db);
+    const ids: string[] = [];
+    let checked = 0;
+    while (ids.length < want.n && checked < ranked.rows.length) {
+      // Give up on checking as soon as the pass rate so far says the budget will not fill the page.
+      if (checked > 0 && (ids.length / checked) * (ranked.rows.length - checked) < want.n - ids.length) break;
+      let batch = ranked.rows.slice(checked, checked + Math.max(16, 2 * (want.n - ids.length)));
+      checked += batch.length;
+      for (const clause of plan.check) {
+        if (batch.length === 0) break;
+        const hits = await this.rowidsMatching(clause, batch.map((r) => r.rowid));
+        batch = batch.filter((r) => hits.has(r.rowid));
+      }
+      if (plan.exclude !== null && batch.length > 0) {
+        const hits = await this.rowidsMatching(plan.exclude, batch.map((r) => r.rowid));
+        batch = batch.filter((r) => !hits.has(r.rowid));
+      }
+      ids.push(...batch.map((r) => r.id));
+    }
+    if (ids.length >= want.n || (checked === ranked.rows.length && ranked.rows.length < checkBudget)) return { ids, window: minSeq === null ? null : window };
+    return this.rankRecentCandidates(plan, since, want);
   }
 
-  private async exactTitleIds(key: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('papers').select('id').where('title_key', '=', key).orderBy('seq', 'desc').limit(3).execute();
-    return rows.map((r) => r.id);
+  /** Which of `rowids` match `match`, one expression without AND (FTS5 takes the IN list as one `rowid =` lookup each). */
+  private async rowidsMatching(match: string, rowids: number[]): Promise<Set<number>> {
+    const rows = await sql<{ rowid: number }>`
+      SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} AND rowid IN (SELECT value FROM json_each(${JSON.stringify(rowids)}))`.execute(this.db);
+    return new Set(rows.rows.map((r) => r.rowid));
+  }
+
+  /**
+   * The fallback of rankChecked: the papers among the newest `recentPapers` that match every
+   * clause (see recentMatches), ranked by bm25() over the scored clauses.
+   */
+  private async rankRecentCandidates(plan: Extract<Plan, { kind: 'scored' }>, since: string | null, want: Want): Promise<Ranked> {
+    const { fullRankLimit, recentPapers } = this.tuning;
+    const { floor, limited } = await this.recentRange();
+    const found = await this.recentMatches([plan.scored, ...plan.check], plan.exclude, floor, fullRankLimit + 1);
+    const candidates = found.slice(0, fullRankLimit);
+    const window = found.length > fullRankLimit ? fullRankLimit : limited ? recentPapers : null;
+    if (candidates.length === 0) return { ids: [], window };
+    // The unary + keeps SQLite from handing the IN list to FTS5 as one rowid lookup per
+    // candidate (each would weigh the scored words again): it filters one ranked pass instead.
+    const ranked = await sql<{ id: string }>`
+      SELECT p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
+      WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
+        AND f.rowid BETWEEN ${int(candidates[candidates.length - 1]!)} AND ${int(candidates[0]!)}
+        AND +f.rowid IN (SELECT value FROM json_each(${JSON.stringify(candidates)})) ${sinceFilter(since)} ${skipFilter(want)}
+      ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
+    return { ids: ranked.rows.map((r) => r.id), window };
+  }
+
+  /**
+   * Every clause common, so nothing is scored: the newest `commonWindow` matches, those with
+   * the words in their title first, each group newest first.
+   */
+  private async listRecent(q: SearchQuery, all: string, want: Want): Promise<Ranked> {
+    const { commonWindow, recentPapers } = this.tuning;
+    let rowids: number[];
+    let limited = false;
+    if (q.must.length === 1 && q.must[0]!.every((t) => t.tokens.length === 1)) {
+      // Common single words: their matches are dense, so the walk back soon has enough.
+      rowids = await this.newest(all, commonWindow + 1);
+    } else {
+      // An AND, or a phrase (its words may be common while it is rare), could walk far back:
+      // look only among the newest papers, one clause at a time.
+      const range = await this.recentRange();
+      limited = range.limited;
+      rowids = await this.recentMatches(q.must.map(clauseExpr), q.not.length > 0 ? clauseExpr(q.not) : null, range.floor, commonWindow + 1);
+    }
+    const rows = await sql<{ seq: number; id: string; title: string; published_at: string | null }>`
+      SELECT seq, id, title, published_at FROM papers
+      WHERE seq IN (SELECT value FROM json_each(${JSON.stringify(rowids.slice(0, commonWindow))}))`.execute(this.db);
+    const skip = new Set(want.skip);
+    const newest = rows.rows
+      .sort((a, b) => b.seq - a.seq)
+      .filter((r) => !skip.has(r.seq) && (!q.since || (r.published_at !== null && r.published_at >= q.since)));
+    const inTitle = titleMatcher(q);
+    const [titled, rest] = partition(newest, (r) => inTitle(r.title));
+    const window = rowids.length > commonWindow ? commonWindow : limited ? recentPapers : null;
+    return { ids: [...titled, ...rest].slice(0, want.n).map((r) => r.id), window };
+  }
+
+  /** The first rowid of the newest `recentPapers`, and whether older papers are left out. */
+  private async recentRange(): Promise<{ floor: number; limited: boolean }> {
+    const maxSeq = await this.maxSeq();
+    return { floor: Math.max(1, maxSeq - this.tuning.recentPapers + 1), limited: maxSeq > this.tuning.recentPapers };
+  }
+
+  /**
+   * Rowids from `floor` up that match every one of `clauses` and not `excluded`, newest first,
+   * at most `limit`. Each clause is walked alone over the range, which bounds the work (a
+   * single term or phrase stops at the end of the index), and SQLite intersects the lists.
+   */
+  private async recentMatches(clauses: string[], excluded: string | null, floor: number, limit: number): Promise<number[]> {
+    const inRange = (match: string) => sql`SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} AND rowid >= ${int(floor)}`;
+    const r = await sql<{ rowid: number }>`
+      ${sql.join(clauses.map(inRange), sql` INTERSECT `)} ${excluded === null ? sql`` : sql`EXCEPT ${inRange(excluded)}`}
+      ORDER BY 1 DESC LIMIT ${int(limit)}`.execute(this.db);
+    return r.rows.map((x) => x.rowid);
+  }
+
+  private async exactTitle(key: string): Promise<Array<{ id: string; seq: number }>> {
+    return this.db.selectFrom('papers').select(['id', 'seq']).where('title_key', '=', key).orderBy('seq', 'desc').limit(3).execute();
   }
 
   private async maxSeq(): Promise<number> {
@@ -240,15 +379,30 @@ export class FtsSearchIndex implements SearchIndex {
     return Number(r?.m ?? 0);
   }
 
-  /** The rowid of the `window`-th newest match when there are more than `fullRankLimit` matches, else null. */
+  /** The rowid of the `window`-th newest match when there are more than `fullRankLimit`, else null. */
   private async windowStart(match: string): Promise<number | null> {
-    const nth = async (n: number) => {
+    const { fullRankLimit, window } = this.tuning;
+    if (fullRankLimit === window) {
+      // One walk: the window-th newest match, and whether there is one more.
       const r = await sql<{ rowid: number }>`
-        SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} ORDER BY rowid DESC LIMIT 1 OFFSET ${int(n - 1)}`.execute(this.db);
-      return r.rows[0]?.rowid ?? null;
-    };
-    if ((await nth(this.tuning.fullRankLimit + 1)) === null) return null;
-    return nth(this.tuning.window);
+        SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} ORDER BY rowid DESC LIMIT 2 OFFSET ${int(window - 1)}`.execute(this.db);
+      return r.rows.length === 2 ? r.rows[0]!.rowid : null;
+    }
+    return (await this.nthNewest(match, fullRankLimit + 1)) === null ? null : this.nthNewest(match, window);
+  }
+
+  /** The rowids of the newest `n` matches (a walk back through the index, no scoring). */
+  private async newest(match: string, n: number): Promise<number[]> {
+    const r = await sql<{ rowid: number }>`
+      SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} ORDER BY rowid DESC LIMIT ${int(n)}`.execute(this.db);
+    return r.rows.map((x) => x.rowid);
+  }
+
+  /** The rowid of the n-th newest match, or null when there are fewer. */
+  private async nthNewest(match: string, n: number): Promise<number | null> {
+    const r = await sql<{ rowid: number }>`
+      SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} ORDER BY rowid DESC LIMIT 1 OFFSET ${int(n - 1)}`.execute(this.db);
+    return r.rows[0]?.rowid ?? null;
   }
 }
 
@@ -265,6 +419,32 @@ export function rowidRanges(rowids: number[], gap: number): Array<[number, numbe
     else ranges.push([r, r]);
   }
   return ranges;
+}
+
+/** Folded like FTS5's unicode61 with remove_diacritics: case and accents ignored. */
+function folded(text: string): string[] {
+  return /^[\x00-\x7f]*$/.test(text) ? (text.toLowerCase().match(/[a-z0-9]+/g) ?? []) : wordTokens(text.normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/** A test of whether a title holds a term of every clause of the query (author terms count as met: they cannot). */
+function titleMatcher(q: SearchQuery): (title: string) => boolean {
+  const clauses = q.must.map((c) => c.map((t) => (t.field === 'authors' ? null : folded(t.tokens.join(' ')))));
+  const holds = (words: string[], phrase: string[]) => words.some((_, i) => phrase.every((w, j) => words[i + j] === w));
+  return (title) => {
+    const words = folded(title);
+    return clauses.every((c) => c.some((phrase) => phrase === null || holds(words, phrase)));
+  };
+}
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
+function skipFilter(want: Want): RawBuilder<unknown> {
+  return want.skip.length > 0 ? sql`AND f.rowid NOT IN (SELECT value FROM json_each(${JSON.stringify(want.skip)}))` : sql``;
 }
 
 function sinceFilter(since: string | null): RawBuilder<unknown> {

@@ -134,17 +134,16 @@ export const sqliteMigrations: Record<string, Migration> = {
       await db.schema.createIndex('deliveries_message').on('deliveries').column('message_id').execute();
 
       // Full-text index over the papers table itself (external content: no second copy of
-      // the text). Title first so bm25() weights can favour it. The triggers keep it in step;
-      // the update trigger fires only when indexed text changes, so refreshing upvotes is free.
+      // the text). Title first so bm25() weights can favour it. New papers are indexed by
+      // PapersRepo.upsertMany through FtsSearchIndex.indexNewPapers, one INSERT ... SELECT per
+      // batch: a trigger per row costs two to three times as much (bench/README.md). The
+      // triggers below keep deletes and text changes in step; the update trigger fires only
+      // when indexed text changes, so refreshing upvotes is free.
       await sql`CREATE VIRTUAL TABLE papers_fts USING fts5(
         title, abstract, authors_text, keywords_text,
         content='papers', content_rowid='seq',
         tokenize='unicode61 remove_diacritics 2'
       )`.execute(db);
-      await sql`CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
-        INSERT INTO papers_fts(rowid, title, abstract, authors_text, keywords_text)
-        VALUES (new.seq, new.title, new.abstract, new.authors_text, new.keywords_text);
-      END`.execute(db);
       await sql`CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
         INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors_text, keywords_text)
         VALUES ('delete', old.seq, old.title, old.abstract, old.authors_text, old.keywords_text);
@@ -158,9 +157,6 @@ export const sqliteMigrations: Record<string, Migration> = {
         INSERT INTO papers_fts(rowid, title, abstract, authors_text, keywords_text)
         VALUES (new.seq, new.title, new.abstract, new.authors_text, new.keywords_text);
       END`.execute(db);
-      // Document frequency per term: lets search see a very common word coming before it asks
-      // FTS5 to score every one of its matches.
-      await sql`CREATE VIRTUAL TABLE papers_fts_vocab USING fts5vocab(papers_fts, row)`.execute(db);
     },
   },
   '0002_delivery_outbox': deliveryOutbox,

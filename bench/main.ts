@@ -1,0 +1,145 @@
+/**
+ * `npm run bench [-- --papers N --ingest-papers M --queries Q --passes P --only a,b --tuning JSON]`:
+ * the figures the issue asks for (see bench/README.md). Sections: titles, ingest, search,
+ * matching, plans. `--tuning '{"window":2000}'` overrides FtsTuning fields for the search figures;
+ * `--db PATH` measures an existing database instead of the generated one.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openStore } from '../src/store/store.ts';
+import { FtsSearchIndex, DEFAULT_TUNING, type FtsTuning } from '../src/store/sqlite/fts-search.ts';
+import { BENCH_DATA, ensureBenchDb } from './lib/bench-db.ts';
+import { corpusItems, findCorpus, readCorpusDays } from './lib/corpus.ts';
+import { checkPlans } from './lib/explain.ts';
+import { DEFAULT_GENERATOR, newGenerator } from './lib/generate.ts';
+import { compareIngest } from './lib/ingest-compare.ts';
+import { measureMatching, TOPICS } from './lib/matching-cost.ts';
+import { seededRng } from './lib/prng.ts';
+import { buildQueryMix, KINDS } from './lib/query-mix.ts';
+import { measureSearch } from './lib/search-latency.ts';
+import { ms, table } from './lib/stats.ts';
+import { titleRanks } from './lib/title-rate.ts';
+
+const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans'] as const;
+
+const { values } = parseArgs({
+  options: {
+    papers: { type: 'string', default: '1000000' },
+    'ingest-papers': { type: 'string', default: '100000' },
+    chunks: { type: 'string', default: '1000,10000' },
+    queries: { type: 'string', default: '40' },
+    passes: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    tuning: { type: 'string' },
+    db: { type: 'string' },
+  },
+});
+const tuning = JSON.parse(values.tuning ?? '{}') as Partial<FtsTuning>;
+const papers = Number(values.papers);
+const ingestPapers = Number(values['ingest-papers']);
+const perKind = Number(values.queries);
+const passes = Number(values.passes);
+const only = new Set((values.only ?? SECTIONS.join(',')).split(','));
+for (const [name, n] of Object.entries({ papers, 'ingest-papers': ingestPapers, queries: perKind, passes }))
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive whole number`);
+for (const c of values.chunks!.split(',')) if (!/^[1-9]\d*$/.test(c)) throw new Error('--chunks wants whole numbers, e.g. 1000,10000');
+for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s}; known: ${SECTIONS.join(', ')}`);
+
+const out = (s = '') => process.stdout.write(s + '\n');
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(2)}%`;
+
+const corpusPath = findCorpus();
+const corpus = readCorpusDays(corpusPath);
+out(`Paperboy search benchmark — node ${process.version}, ${corpus.reduce((k, d) => k + d.papers.length, 0)} corpus items from ${corpusPath}`);
+out(`tuning: ${JSON.stringify({ ...DEFAULT_TUNING, ...tuning })}`);
+
+if (only.has('titles')) {
+  out('\n## Exact titles of the whole corpus, searched one by one');
+  const { items, skipped } = corpusItems(corpus);
+  const path = join(BENCH_DATA, 'corpus.db');
+  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+  const store = await openStore(path);
+  const t0 = performance.now();
+  for (const day of corpus) await store.papers.upsertMany(corpusItems([day]).items, new Date('2026-07-01T00:00:00Z'));
+  out(`ingest of the whole corpus (${n(items.length)} items, ${skipped} skipped, one upsertMany per day): ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  for (const exactShortcut of [true, false]) {
+    const r = await titleRanks(store, items, { exactShortcut });
+    const by = (f: (rank: number | null) => boolean) => r.ranks.filter((x) => f(x.rank)).length;
+    out(
+      `${exactShortcut ? 'as shipped (exact-title lookup, then BM25)' : 'BM25 ranking alone                       '}: ` +
+        `${n(r.atRank1)} / ${n(r.papers)} at rank 1 (${pct(r.atRank1, r.papers)}); titles no other paper shares: ${n(r.uniqueAtRank1)} / ${n(r.unique)} (${pct(r.uniqueAtRank1, r.unique)}); ` +
+        `rank 2-10: ${by((k) => k !== null && k > 1)}, not in top 10: ${by((k) => k === null)}`,
+    );
+    if (!exactShortcut) for (const miss of r.ranks.filter((x) => x.rank !== 1).slice(0, 8)) out(`    e.g. rank ${miss.rank ?? '>10'}: ${miss.title}`);
+  }
+  await store.close();
+  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+}
+
+if (only.has('ingest')) {
+  const items = newGenerator(corpus, ingestPapers).nextBatch(ingestPapers);
+  for (const chunk of values.chunks!.split(',').map(Number)) {
+    out(`\n## Ingest: the same ${n(ingestPapers)} generated papers (+ listing rows) into an empty file, ${n(chunk)} per transaction`);
+    const figures = await compareIngest(items, chunk, 400);
+    const repo = figures[0]!;
+    out(
+      table(
+        ['method', 'seconds', 'rows/s', 'PapersRepo is'],
+        figures.map((f) => [f.method, f.seconds.toFixed(1), n(f.rowsPerSecond), f === repo ? '' : `${(repo.rowsPerSecond / f.rowsPerSecond).toFixed(2)}x`]),
+      ),
+    );
+  }
+}
+
+if (only.has('search') || only.has('matching') || only.has('plans')) {
+  out(`\n## A store of ${n(papers)} generated papers (cached in bench/.data)`);
+  const built = values.db ? { path: values.db, built: false, seconds: null, rowsPerSecond: null } : await ensureBenchDb(corpus, papers, out);
+  out(built.built ? `built through PapersRepo.upsertMany (10,000 per call): ${built.seconds!.toFixed(0)} s, ${n(built.rowsPerSecond!)} rows/s` : `cached: ${built.path}`);
+  const store = await openStore(built.path, { fts: tuning });
+  const rng = seededRng(DEFAULT_GENERATOR.seed + 1);
+
+  if (only.has('search')) {
+    const mix = await buildQueryMix(corpus, store.db, rng, perKind, DEFAULT_GENERATOR.lastDay);
+    const r = await measureSearch(store, new FtsSearchIndex(store.db, tuning), mix, passes);
+    out(`\n## Search latency at ${n(papers)} papers, ms (page 1 of 5 results; ${perKind} queries per kind, ${passes} passes after a warm-up)`);
+    const order = new Map(KINDS.map((k, i) => [k as string, i]));
+    const rows = [...r.kinds].sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
+    out(
+      table(
+        ['kind', 'p50', 'p95', 'p99', 'max', '+papers p95', 'empty', 'how it ran'],
+        [
+          ...rows.map((k) => [k.kind, ms(k.search.p50), ms(k.search.p95), ms(k.search.p99), ms(k.search.max), ms(k.withPapers.p95), `${k.empty}/${perKind}`, Object.entries(k.plans).map(([p, c]) => `${p} ${c}`).join(', ')]),
+          ['all', ms(r.all.p50), ms(r.all.p95), ms(r.all.p99), ms(r.all.max), ms(r.allWithPapers.p95), '', ''],
+        ],
+      ),
+    );
+  }
+
+  if (only.has('matching')) {
+    out(`\n## Topic matching (digest): a day's papers against ${TOPICS.length} topics, ms per day`);
+    const figures = await measureMatching(store, rng, 10);
+    out(table(['day', 'papers', 'p50', 'p95', 'max', 'matches'], figures.map((f) => [f.day, String(f.papers), ms(f.perDay.p50), ms(f.perDay.p95), ms(f.perDay.max), String(f.matched)])));
+  }
+
+  if (only.has('plans')) {
+    out('\n## EXPLAIN QUERY PLAN of every statement a search runs');
+    const day = (await store.db.selectFrom('papers').select('id').orderBy('seq', 'desc').limit(300).execute()).map((r) => r.id);
+    const checks = await checkPlans(
+      built.path,
+      [
+        ['diffusion transformer'],
+        ['model'],
+        ['"language model" kernels'],
+        // A check budget of one sends it to the fallback: bm25 over the newest papers' candidates.
+        ['"language model" kernels', { checkBudget: 1 }],
+        ['attention -vision since:2025-01-01'],
+        ['mamba OR kaloru'],
+      ],
+      day,
+    );
+    for (const c of checks) out(`${c.ok ? 'ok  ' : 'BAD '} ${c.query} — ${c.statement}: ${c.verdict}\n       ${c.plan.join(' | ')}`);
+  }
+  await store.close();
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSearchQuery } from '../../src/search/query.ts';
+import type { FtsTuning } from '../../src/store/sqlite/fts-search.ts';
+import type { Store } from '../../src/store/store.ts';
+import { storeWith } from './hand-made-papers.ts';
+import { syntheticPapers } from './synthetic-papers.ts';
+
+const PAPERS = syntheticPapers(300);
+const PAGE = 7;
+
+/** Every page in turn, until the index says there is no more. */
+async function allPages(store: Store, text: string): Promise<string[][]> {
+  const q = parseSearchQuery(text);
+  const pages: string[][] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await store.search.search(q, { limit: PAGE, offset });
+    pages.push(page.ids);
+    if (!page.hasMore) break;
+    expect(page.ids).toHaveLength(PAGE);
+  }
+  return pages;
+}
+
+const TUNINGS: Array<[string, Partial<FtsTuning>]> = [
+  ['full ranking', {}],
+  ['a recency window', { fullRankLimit: 30, window: 25 }],
+  ['common words only checked', { maxScoredDf: 40, sampleRows: 1e6 }],
+  ['every word common', { maxScoredDf: 1, phraseCostFactor: 1, sampleRows: 1e6, commonWindow: 200 }],
+];
+
+describe.each(TUNINGS)('pages with %s', (_, tuning) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await storeWith(PAPERS, { fts: tuning });
+  });
+  afterAll(() => store.close());
+
+  it.each(['model', 'language model', 'language -vision', 'diffusion OR mamba', 'the of'])('%s: page 2 continues page 1, nothing twice', async (text) => {
+    const pages = await allPages(store, text);
+    const flat = pages.flat();
+    expect(pages.length).toBeGreaterThan(1);
+    expect(new Set(flat).size).toBe(flat.length);
+    const oneGo = await store.search.search(parseSearchQuery(text), { limit: 1000, offset: 0 });
+    expect(flat).toEqual(oneGo.ids);
+  });
+
+  it('an exact title is first on page 1 and never repeats later', async () => {
+    const target = PAPERS[137]!;
+    const pages = await allPages(store, target.title);
+    expect(pages[0]![0]).toBe(target.id);
+    const flat = pages.flat();
+    expect(flat.filter((id) => id === target.id)).toHaveLength(1);
+    expect(new Set(flat).size).toBe(flat.length);
+  });
+});
+
+describe('a page past the end', () => {
+  it('is empty and has no more', async () => {
+    const store = await storeWith(PAPERS);
+    const page = await store.search.search(parseSearchQuery('mamba'), { limit: 10, offset: 10_000 });
+    expect(page).toEqual({ ids: [], hasMore: false, window: null });
+    await store.close();
+  });
+});

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { seededRng, type Rng } from '../../bench/lib/prng.ts';
+import { UserError } from '../../src/domain/errors.ts';
+import { parseSearchQuery, wordTokens, type SearchQuery } from '../../src/search/query.ts';
+import { FtsSearchIndex, rowidRanges, type FtsTuning, type Plan } from '../../src/store/sqlite/fts-search.ts';
+import type { Store } from '../../src/store/store.ts';
+import { storeWith } from './hand-made-papers.ts';
+import { anyWord, NAMES, reference, syntheticPapers } from './synthetic-papers.ts';
+
+/**
+ * However the index runs a query (everything scored by bm25(); common words only checked;
+ * every word common, newest first), it must find exactly the papers the query describes,
+ * as a plain evaluation of the parsed query over the papers' words says.
+ */
+function randomQuery(r: Rng): string {
+  const parts: string[] = [];
+  for (let i = 0, n = 1 + r.int(4); i < n; i++) {
+    const w = anyWord(r);
+    const roll = r.next();
+    if (roll < 0.15) parts.push(`"${anyWord(r)} ${anyWord(r)}"`);
+    else if (roll < 0.25) parts.push(`-${w}`);
+    else if (roll < 0.35 && parts.length > 0) parts.push('OR', w);
+    else if (roll < 0.42) parts.push(`title:${w}`);
+    else if (roll < 0.48) parts.push(`author:${r.pick(NAMES).split(' ')[1]!}`);
+    else if (roll < 0.52) parts.push(`since:2025-${String(1 + r.int(12)).padStart(2, '0')}-01`);
+    else parts.push(w);
+  }
+  return parts.join(' ');
+}
+
+const PAPERS = syntheticPapers(300);
+const NEVER_WINDOWED = { fullRankLimit: 1e9, window: 1e9 };
+type PlanShape = 'scored' | 'scored+checked' | 'scored+excluded' | 'recent' | 'newest papers searched';
+const shape = (p: Plan): PlanShape =>
+  p.kind === 'recent' ? 'recent' : p.check.length > 0 ? 'scored+checked' : p.exclude !== null ? 'scored+excluded' : 'scored';
+type Walker = { rankRecentCandidates(...a: unknown[]): unknown };
+
+// The sample covers the whole table, so "common" is decided on exact counts.
+const TUNINGS: Array<[string, Partial<FtsTuning>, PlanShape[]]> = [
+  ['everything scored', { ...NEVER_WINDOWED }, ['scored']],
+  ['common words only checked', { ...NEVER_WINDOWED, maxScoredDf: 40, phraseCostFactor: 2, sampleRows: 1e6, commonWindow: 1e6 }, ['scored', 'scored+checked', 'scored+excluded', 'recent']],
+  // A budget of 3 checks is soon spent: the newest papers are searched instead.
+  // Small windows: a query with more matches ranks only its newest ones, and says so.
+  ['small windows', { fullRankLimit: 12, window: 8, maxScoredDf: 40, phraseCostFactor: 2, sampleRows: 1e6, commonWindow: 10, recentPapers: 100, checkBudget: 5 }, ['scored', 'scored+checked', 'recent', 'newest papers searched']],
+  ['a tiny check budget', { ...NEVER_WINDOWED, maxScoredDf: 40, phraseCostFactor: 2, sampleRows: 1e6, commonWindow: 1e6, checkBudget: 3 }, ['scored+checked', 'newest papers searched']],
+  ['every word common', { ...NEVER_WINDOWED, maxScoredDf: 3, phraseCostFactor: 1, sampleRows: 1e6, commonWindow: 1e6 }, ['recent']],
+];
+
+describe.each(TUNINGS)('with %s', (_, tuning, shapes) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await storeWith(PAPERS, { fts: tuning });
+  });
+  afterAll(() => store.close());
+
+  it('400 random queries find exactly the papers they describe', async () => {
+    const r = seededRng(5);
+    const planner = new FtsSearchIndex(store.db, tuning);
+    const walked = vi.spyOn(store.search as unknown as Walker, 'rankRecentCandidates');
+    const seen = new Set<PlanShape>();
+    let nonEmpty = 0;
+    for (let i = 0; i < 400; i++) {
+      const text = randomQuery(r);
+      let q: SearchQuery;
+      try {
+        q = parseSearchQuery(text);
+      } catch (e) {
+        if (e instanceof UserError) continue;
+        throw e;
+      }
+      const page = await store.search.search({ ...q, titleKey: null }, { limit: 1000, offset: 0 });
+      const expected = reference(q, PAPERS);
+      if (page.window === null) expect([...page.ids].sort(), text).toEqual(expected);
+      else expect(expected, text).toEqual(expect.arrayContaining(page.ids));
+      if (tuning.window === undefined) expect(page.window, text).toBeNull();
+      const someIds = PAPERS.filter(() => r.chance(0.3)).map((p) => p.id);
+      const inSome = new Set(someIds);
+      expect([...(await store.search.matching(q, someIds))].sort(), text).toEqual(expected.filter((id) => inSome.has(id)));
+      if (expected.length > 0) nonEmpty++;
+      seen.add(shape(await planner.plan(q)));
+      if (walked.mock.calls.length > 0) seen.add('newest papers searched');
+      walked.mockClear();
+    }
+    expect(nonEmpty).toBeGreaterThan(100);
+    // Each tuning must actually send queries down the paths it is meant to test.
+    for (const s of shapes) expect(seen).toContain(s);
+    if (tuning.maxScoredDf === undefined) expect([...seen]).toEqual(['scored']);
+  });
+});
+
+describe('windows', () => {
+  it('a query with too many matches ranks only its newest, and says so', async () => {
+    const store = await storeWith(PAPERS, { fts: { fullRankLimit: 20, window: 10 } });
+    const q = parseSearchQuery('zebra OR quantum OR mamba');
+    const all = reference(q, PAPERS);
+    expect(all.length).toBeGreaterThan(20);
+    const page = await store.search.search(q, { limit: 1000, offset: 0 });
+    expect(page.window).toBe(10);
+    expect(page.ids).toHaveLength(10);
+    // The ten newest matches: papers are added in id order.
+    expect([...page.ids].sort()).toEqual(all.slice(-10));
+    await store.close();
+  });
+
+  it('a query of only common words lists the newest matches, title matches first', async () => {
+    const store = await storeWith(PAPERS, { fts: { maxScoredDf: 3, sampleRows: 1e6, commonWindow: 40 } });
+    const q = parseSearchQuery('model');
+    const page = await store.search.search(q, { limit: 1000, offset: 0 });
+    expect(page.window).toBe(40);
+    // Papers are added in id order, so the newest matches have the highest ids.
+    expect([...page.ids].sort()).toEqual(reference(q, PAPERS).slice(-40));
+    const inTitle = (id: string) => wordTokens(PAPERS.find((p) => p.id === id)!.title).includes('model');
+    const flags = page.ids.map(inTitle);
+    const firstOther = flags.indexOf(false);
+    expect(firstOther).toBeGreaterThan(0);
+    expect(flags.slice(firstOther)).not.toContain(true);
+    const titleIds = page.ids.slice(0, firstOther);
+    expect(titleIds).toEqual([...titleIds].sort().reverse());
+    const otherIds = page.ids.slice(firstOther);
+    expect(otherIds).toEqual([...otherIds].sort().reverse());
+    await store.close();
+  });
+});
+
+describe('rowidRanges (how matching() groups a day of papers)', () => {
+  it('joins rowids closer than the gap and splits at wider gaps', () => {
+    expect(rowidRanges([9, 1, 3, 2, 20, 40, 41], 6)).toEqual([
+      [1, 9],
+      [20, 20],
+      [40, 41],
+    ]);
+    expect(rowidRanges([9, 1, 3, 2], 5)).toEqual([
+      [1, 3],
+      [9, 9],
+    ]);
+    expect(rowidRanges([], 5)).toEqual([]);
+  });
+});
