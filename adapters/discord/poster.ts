@@ -1,24 +1,62 @@
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from 'discord.js';
+import { actionId } from '../../src/commands/card-actions.ts';
 import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import { describeError } from '../../src/domain/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { networkCode } from './client.ts';
 import { DISCORD_LIMITS } from './limits.ts';
-import { renderOutbound } from './render.ts';
+import { renderOutbound, type DiscordMessage } from './render.ts';
+
+/** The most messages GET /channels/{id}/messages returns at once. */
+const MESSAGES_PER_PAGE = 100;
+
+export interface DiscordPosterOptions {
+  /** The bot's user id (client.user.id); fetched once with GET /users/@me when not given. */
+  botUserId?: string;
+  /** Recent messages read to settle an uncertain post (Discord serves at most 100 per page). */
+  lookupLimit?: number;
+}
 
 /**
  * Posts for the delivery layer through discord.js REST: its queue does the rate limiting and
  * the retries of 429s and 5xx; what is still failing afterwards is classified here.
  * `threadId` is not used on Discord: papers are posted in the channel itself (a thread would
  * need a thread per digest and the Create Public Threads permission).
+ *
+ * A retry cannot post twice. Within a few minutes Discord answers a repeated nonce
+ * (enforce_nonce) with the message it already made. Later, e.g. after a long crash, that
+ * window has closed, so a retry (`attempt` > 1) first reads the channel's recent messages for
+ * the one it would post: a paper by its Upvote/Save button ids (a paper is delivered once per
+ * channel), a header by its exact text (which names the day, the count and the window: only a
+ * third slot on one day with the same count could match an earlier one, and would then be
+ * taken as posted rather than posted twice).
  */
-export function createDiscordPoster(rest: REST, logger: Logger): ChatPoster {
+export function createDiscordPoster(rest: REST, logger: Logger, options: DiscordPosterOptions = {}): ChatPoster {
+  const lookupLimit = options.lookupLimit ?? MESSAGES_PER_PAGE;
+  let me: Promise<string> | null = options.botUserId ? Promise.resolve(options.botUserId) : null;
+  const botUserId = (): Promise<string> =>
+    (me ??= (rest.get(Routes.user('@me')) as Promise<{ id: string }>).then(
+      (u) => u.id,
+      (e: unknown) => {
+        me = null; // ask again next time
+        throw e;
+      },
+    ));
+
   return {
     platform: 'discord',
     async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
-      const { content, embeds, components, allowed_mentions } = renderOutbound(message);
+      const rendered = renderOutbound(message);
+      const { content, embeds, components, allowed_mentions } = rendered;
       try {
+        if ((message.attempt ?? 1) > 1) {
+          const earlier = await findEarlierPost(rest, channelId, message, rendered, await botUserId(), lookupLimit);
+          if (earlier) {
+            logger.info('discord message already posted; not posting again', { channel: channelId, key: message.key, messageId: earlier });
+            return { ok: true, messageId: earlier };
+          }
+        }
         const created = (await rest.post(Routes.channelMessages(channelId), {
           // With enforce_nonce Discord answers a repeated nonce with the message it already made,
           // so a POST retried after a lost response cannot post the paper twice.
@@ -32,6 +70,33 @@ export function createDiscordPoster(rest: REST, logger: Logger): ChatPoster {
       }
     },
   };
+}
+
+/**
+ * The id of a message this bot already posted for `message` among the channel's latest, or
+ * null. Interaction replies (a /papers search showing the same paper) carry a webhook id and
+ * are not digest posts. Notices are not looked up: they are best-effort. Without Read Message
+ * History Discord returns no messages, and the nonce alone protects the retry.
+ */
+async function findEarlierPost(rest: REST, channelId: string, message: OutboundMessage, rendered: DiscordMessage, botUserId: string, limit: number): Promise<string | null> {
+  const matches = earlierPostMatcher(message, rendered);
+  if (!matches) return null;
+  const recent = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: String(limit) }) })) as APIMessage[];
+  const found = recent.find((m) => m.author.id === botUserId && !m.webhook_id && matches(m));
+  return found?.id ?? null;
+}
+
+function earlierPostMatcher(message: OutboundMessage, rendered: DiscordMessage): ((m: APIMessage) => boolean) | null {
+  switch (message.kind) {
+    case 'paper': {
+      const ids = new Set([actionId('vote', message.card.paper.id), actionId('save', message.card.paper.id)]);
+      return (m) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && ids.has(c.custom_id)));
+    }
+    case 'header':
+      return (m) => m.content === rendered.content && (m.components ?? []).length === 0;
+    case 'notice':
+      return null;
+  }
 }
 
 /** A nonce of at most 25 characters, the same for the same delivery key. */

@@ -67,7 +67,12 @@ export interface SlackPosterOptions {
   historyLimit?: number;
 }
 
-type ChannelState = 'checked' | 'suspect';
+/**
+ * checked: the history was read in this process since the last uncertain post;
+ * suspect: a post's outcome is unknown, read again before the next one;
+ * unread: the first read failed and fresh posts went ahead without it.
+ */
+type ChannelState = 'checked' | 'suspect' | 'unread';
 
 /**
  * Posts digest messages. Each carries its delivery key in message metadata, and before a
@@ -76,7 +81,9 @@ type ChannelState = 'checked' | 'suspect';
  * - the first post to a channel since start reads the channel's recent history once (a
  *   post cut off by a crash or restart is found there);
  * - after a post whose outcome is unknown (network error, timeout, 5xx) the next post to
- *   that channel reads the history again first.
+ *   that channel reads the history again first;
+ * - a retry (`attempt` > 1: an earlier try, perhaps by a process that crashed, may have
+ *   landed) is never posted without a successful read.
  * So `post()` is safe to call again with the same key, as the ChatPoster port requires.
  * The WebClient must retry only rate limits (client.ts POST_RETRY). Limit: channel history
  * holds no thread replies, so a post with `threadId` is not found by the check.
@@ -99,7 +106,7 @@ export class SlackPoster implements ChatPoster {
 
   async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
     const log = this.opts.logger.child({ platform: 'slack', channel: channelId, key: message.key });
-    const prior = await this.priorPost(channelId, message.key, log);
+    const prior = await this.priorPost(channelId, message.key, (message.attempt ?? 1) > 1, log);
     if (prior !== null) return prior;
 
     const body = renderOutbound(message);
@@ -133,22 +140,26 @@ export class SlackPoster implements ChatPoster {
     return this.posted.get(channelId)?.get(key) ?? null;
   }
 
-  /** A success for a key already in the channel, a failure that forbids posting, or null to go ahead. */
-  private async priorPost(channelId: string, key: string, log: Logger): Promise<PostOutcome | null> {
+  /**
+   * A success for a key already in the channel, a failure that forbids posting, or null to go
+   * ahead. `retried`: the delivery layer says an earlier try may have reached Slack (e.g. in a
+   * process that crashed), which this process cannot know from its own memory.
+   */
+  private async priorPost(channelId: string, key: string, retried: boolean, log: Logger): Promise<PostOutcome | null> {
     const state = this.state.get(channelId);
-    if (state !== 'checked') {
+    if (state !== 'checked' && (state !== 'unread' || retried)) {
       try {
         await this.readHistory(channelId);
       } catch (e) {
         const outcome = classifySlackError(e);
         // After an unknown outcome, posting blind could duplicate: wait until the history can be read.
-        if (state === 'suspect' || outcome.action !== 'retry') {
+        if (state === 'suspect' || retried || outcome.action !== 'retry') {
           log.warn('slack history check failed', { action: outcome.action, reason: outcome.reason });
           return outcome;
         }
         // A first look that fails (e.g. a private channel without groups:history) only loses the restart check.
         log.warn('slack history check failed; posting without it', { reason: outcome.reason });
-        this.state.set(channelId, 'checked');
+        this.state.set(channelId, 'unread');
       }
     }
     const ts = this.posted.get(channelId)?.get(key);

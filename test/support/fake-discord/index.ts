@@ -1,4 +1,4 @@
-export { FakeDiscord, EPHEMERAL, type FakeDiscordOptions, type FakeInteraction, type FakeMessage, type RecordedCall, type VisibleAnswer } from './server.ts';
+export { FakeDiscord, EPHEMERAL, type Disruption, type FakeDiscordOptions, type FakeInteraction, type FakeMessage, type RecordedCall, type ScriptedResponse, type VisibleAnswer } from './server.ts';
 export { FakeGateway, Intent, Op, type GatewayFrame } from './gateway.ts';
 export {
   autocompleteInteraction,

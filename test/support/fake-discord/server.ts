@@ -30,6 +30,13 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
 }
 
+/**
+ * What `chaos` may do to a call: answer it instead of the route, or (`afterEffect`) let the
+ * route do its work first and then answer this, as a platform does when it fails after
+ * creating the message.
+ */
+export type Disruption = ScriptedResponse & { afterEffect?: boolean };
+
 export interface FakeMessage {
   id: string;
   type: number;
@@ -86,6 +93,11 @@ export interface FakeDiscordOptions {
   /** Discord's 3 s to answer an interaction; the fake enforces it (10062 after it). */
   interactionWindowMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * How long a nonce sent with enforce_nonce answers with the message it made. Discord keeps
+   * it only "a few minutes"; unset, the fake keeps it forever.
+   */
+  nonceWindowMs?: number;
 }
 
 type Handler = (call: RecordedCall, params: string[]) => ScriptedResponse;
@@ -100,6 +112,16 @@ export class FakeDiscord {
   readonly registered = new Map<string, any[]>();
   /** Channels where the bot may not post (answered 403 50013). */
   readonly forbiddenChannels = new Set<string>();
+  /** Channels deleted while the bot runs (answered 404 10003, like any unknown channel). */
+  readonly deletedChannels = new Set<string>();
+  /**
+   * Decides, per call, whether the platform misbehaves (429, 5xx, ...); undefined lets the
+   * route answer. Consulted after `script()`'s one-shot answers.
+   */
+  chaos: ((call: RecordedCall) => Disruption | undefined) | null = null;
+  /** Called with each answer just before it is written (a crash test kills the bot here). */
+  beforeAnswer: ((call: RecordedCall, answer: ScriptedResponse) => void) | null = null;
+  private readonly byChannel = new Map<string, FakeMessage[]>();
   private readonly scripted: Array<{ method: string; path: RegExp; response: ScriptedResponse; times: number }> = [];
   private readonly events = new EventEmitter();
   private readonly routes: Array<[string, RegExp, Handler]>;
@@ -230,6 +252,7 @@ export class FakeDiscord {
     call.status = answer.status;
     this.calls.push(call);
     if (!response) this.unmatched.push(call);
+    this.beforeAnswer?.(call, answer);
     const empty = answer.status === 204 || answer.body === undefined;
     res.writeHead(answer.status, { ...(!empty && { 'content-type': 'application/json' }), ...answer.headers });
     res.end(empty ? undefined : JSON.stringify(answer.body));
@@ -242,16 +265,56 @@ export class FakeDiscord {
       scripted.times -= 1;
       return scripted.response;
     }
+    const disruption = this.chaos?.(call);
+    if (disruption && !disruption.afterEffect) return disruption;
     for (const [method, pattern, handler] of this.routes) {
       const m = method === call.method ? pattern.exec(call.path) : null;
-      if (m) return handler(call, m.slice(1));
+      if (m) {
+        const answer = handler(call, m.slice(1));
+        return disruption ? { status: disruption.status, body: disruption.body, headers: disruption.headers } : answer;
+      }
     }
     return undefined;
+  }
+
+  /** Messages in a channel, oldest first (deleted ones included, marked). */
+  channelMessages(channelId: string): FakeMessage[] {
+    return this.byChannel.get(channelId) ?? [];
+  }
+
+  /**
+   * Puts a message in a channel as someone else would have posted it: another user or bot
+   * (`author`), or an interaction reply (`webhook`).
+   */
+  seedMessage(channelId: string, data: { content?: string; embeds?: unknown[]; components?: unknown[] }, by: { author?: Record<string, unknown>; webhook?: boolean } = {}): FakeMessage {
+    const guild = this.options.guilds.find((g) => g.channels.some((c) => c.id === channelId));
+    const m = this.message(channelId, guild?.id, data, { webhook: by.webhook ?? false, loading: false });
+    if (by.author) m.author = by.author;
+    return m;
+  }
+
+  /** Forgets every call, message and scripted answer: one fake serves several trials of a suite. */
+  reset(): void {
+    this.calls.length = 0;
+    this.unmatched.length = 0;
+    this.messages.clear();
+    this.byChannel.clear();
+    this.deletedChannels.clear();
+    this.forbiddenChannels.clear();
+    this.scripted.length = 0;
+    this.chaos = null;
+    this.beforeAnswer = null;
+  }
+
+  /** The channel is deleted: from now on Discord answers 10003 Unknown Channel for it. */
+  deleteChannel(channelId: string): void {
+    this.deletedChannels.add(channelId);
   }
 
   private buildRoutes(): Array<[string, RegExp, Handler]> {
     const bot = (h: Handler): Handler => (call, params) => (call.headers.authorization === `Bot ${this.options.token}` ? h(call, params) : unauthorized());
     return [
+      ['GET', /^\/users\/@me$/, bot(() => ok(this.botUser))],
       ['GET', /^\/gateway\/bot$/, bot(() => ok({ url: this.gateway.url, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }))],
       ['GET', /^\/applications\/(\d+)\/commands$/, bot((_c, [app]) => this.listCommands(app!, 'global'))],
       ['PUT', /^\/applications\/(\d+)\/commands$/, bot((c, [app]) => this.putCommands(app!, 'global', c.body))],
@@ -272,6 +335,7 @@ export class FakeDiscord {
       ],
       ['POST', /^\/webhooks\/(\d+)\/([^/]+)$/, (c, [app, token]) => this.followUp(c, app!, token!)],
       ['POST', /^\/channels\/(\d+)\/messages$/, bot((c, [channel]) => this.createMessage(c, channel!))],
+      ['GET', /^\/channels\/(\d+)\/messages$/, bot((c, [channel]) => this.listMessages(c, channel!))],
       ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((_c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(m)))],
       ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(edit(m, c.body))))],
     ];
@@ -334,16 +398,37 @@ export class FakeDiscord {
     return ok(m);
   }
 
+  private guildOf(channelId: string): FakeGuild | undefined {
+    if (this.deletedChannels.has(channelId)) return undefined;
+    return this.options.guilds.find((g) => g.channels.some((c) => c.id === channelId));
+  }
+
   private createMessage(call: RecordedCall, channelId: string): ScriptedResponse {
-    const guild = this.options.guilds.find((g) => g.channels.some((c) => c.id === channelId));
-    if (!guild) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    const guild = this.guildOf(channelId);
+    if (!guild) return UNKNOWN_CHANNEL;
     if (this.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
     const body = call.body ?? {};
     if (body.enforce_nonce && body.nonce !== undefined) {
-      const existing = [...this.messages.values()].find((m) => m.channel_id === channelId && m.nonce === body.nonce);
+      // Discord answers a repeated nonce with the message it made, but only for a few minutes.
+      const since = Date.now() - (this.options.nonceWindowMs ?? Number.POSITIVE_INFINITY);
+      const existing = this.channelMessages(channelId).find((m) => m.nonce === body.nonce && Date.parse(m.timestamp) >= since);
       if (existing) return ok(existing);
     }
     return ok(this.message(channelId, guild.id, body, { webhook: false, loading: false }));
+  }
+
+  /** GET /channels/{id}/messages: newest first, `limit` 1-100 (default 50), `before` / `after` a message id. */
+  private listMessages(call: RecordedCall, channelId: string): ScriptedResponse {
+    if (!this.guildOf(channelId)) return UNKNOWN_CHANNEL;
+    const limit = Number(call.query.get('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    const before = call.query.get('before');
+    const after = call.query.get('after');
+    const newestFirst = this.channelMessages(channelId)
+      .filter((m) => !m.deleted && (!before || BigInt(m.id) < BigInt(before)) && (!after || BigInt(m.id) > BigInt(after)))
+      .reverse();
+    // Like Discord, the nonce is not part of a fetched message.
+    return ok(newestFirst.slice(0, limit).map(({ nonce: _nonce, ...m }) => m));
   }
 
   private withMessage(channelId: string, id: string, then: (m: FakeMessage) => ScriptedResponse): ScriptedResponse {
@@ -377,9 +462,14 @@ export class FakeDiscord {
       ...(how.webhook && { webhook_id: this.options.appId, application_id: this.options.appId }),
     };
     this.messages.set(m.id, m);
+    const inChannel = this.byChannel.get(channelId);
+    if (inChannel) inChannel.push(m);
+    else this.byChannel.set(channelId, [m]);
     return m;
   }
 }
+
+const UNKNOWN_CHANNEL: ScriptedResponse = { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
 
 function ok(body: unknown): ScriptedResponse {
   return { status: 200, body };

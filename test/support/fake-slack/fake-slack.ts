@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
  *   (call it in afterEach) fails the test naming it.
  * - `script(method, ...steps)` queues one-shot behaviours: a 429 with Retry-After, an HTTP
  *   status, a Slack error such as not_in_channel, or a response lost after the call took
- *   effect (the connection is cut).
+ *   effect (the connection is cut). `chaos` decides the same per call (storms), and
+ *   `beforeAnswer` sees each answer before it is written (a crash test kills the bot there).
  */
 
 export interface RecordedCall {
@@ -56,8 +57,8 @@ export interface StoredMessage {
 export type ScriptStep =
   /** Answer HTTP 429 with this Retry-After (seconds). */
   | { rateLimit: number }
-  /** Answer with this HTTP status and a plain body. */
-  | { status: number }
+  /** Answer with this HTTP status and a plain body; with `afterEffect`, after doing what the method does. */
+  | { status: number; afterEffect?: boolean }
   /** Answer 200 `{ok:false, error}`. */
   | { error: string }
   /** Do what the method does, then cut the connection without answering. */
@@ -71,6 +72,8 @@ export interface FakeSlackOptions {
   enterpriseId?: string;
   botUserId?: string;
   botId?: string;
+  /** Where message timestamps come from (ms); by default a counter from 2026-08-17. */
+  now?: () => number;
 }
 
 type Handler = (params: Record<string, unknown>) => Record<string, unknown>;
@@ -91,6 +94,10 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** What apps.connections.open hands out (Socket Mode tests set it). */
   socketUrl: string | null = null;
+  /** Decides, per call, whether Slack misbehaves; consulted when no scripted step is queued. */
+  chaos: ((call: RecordedCall) => ScriptStep | undefined) | null = null;
+  /** Called with each answer (status and body) just before it is written. */
+  beforeAnswer: ((call: RecordedCall, status: number, body: unknown) => void) | null = null;
 
   readonly token: string;
   readonly teamId: string;
@@ -101,6 +108,8 @@ export class FakeSlack {
   private readonly scripts = new Map<string, ScriptStep[]>();
   private readonly handlers: Record<string, Handler>;
   private tsCounter = 0;
+  private lastMicros = 0n;
+  private readonly now: (() => number) | undefined;
   private server!: Server;
   private port = 0;
 
@@ -111,6 +120,7 @@ export class FakeSlack {
     this.enterpriseId = opts.enterpriseId;
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.botId = opts.botId ?? 'BBOT';
+    this.now = opts.now;
     this.handlers = {
       'auth.test': () => ({
         url: 'https://fake-workspace.slack.com/',
@@ -190,6 +200,18 @@ export class FakeSlack {
     }
   }
 
+  /** Forgets every call, message and scripted step: one fake serves several trials of a suite. */
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.unmatched.length = 0;
+    this.messages.clear();
+    this.channelErrors.clear();
+    this.scripts.clear();
+    this.chaos = null;
+    this.beforeAnswer = null;
+  }
+
   /** Fails loudly if the code under test called a method the fake doesn't know. */
   assertClean(): void {
     if (this.unmatched.length > 0) {
@@ -222,25 +244,25 @@ export class FakeSlack {
     const params = parseParams(raw, req.headers['content-type']);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : null;
-    this.calls.push({ method, params, token, at: Date.now() });
+    const call: RecordedCall = { method, params, token, at: Date.now() };
+    this.calls.push(call);
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      this.beforeAnswer?.(call, status, body);
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers }).end(text);
+    };
 
-    const step = this.scripts.get(method)?.shift();
-    if (step && 'rateLimit' in step) {
-      res.writeHead(429, { 'retry-after': String(step.rateLimit), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
-      return;
-    }
-    if (step && 'status' in step) {
-      res.writeHead(step.status, { 'content-type': 'text/plain' }).end('fake failure');
-      return;
-    }
-    if (step && 'error' in step) return json(res, { ok: false, error: step.error });
+    const step = this.scripts.get(method)?.shift() ?? this.chaos?.(call);
+    if (step && 'rateLimit' in step) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(step.rateLimit) });
+    if (step && 'status' in step && !step.afterEffect) return answer(step.status, 'fake failure');
+    if (step && 'error' in step) return answer(200, { ok: false, error: step.error });
 
     const handler = this.handlers[method];
     if (!handler) {
       this.unmatched.push(method);
-      return json(res, { ok: false, error: 'unknown_method' });
+      return answer(200, { ok: false, error: 'unknown_method' });
     }
-    if (!token || !this.tokens.has(token)) return json(res, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    if (!token || !this.tokens.has(token)) return answer(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     let body: Record<string, unknown>;
     try {
       body = { ok: true, ...handler(params) };
@@ -252,12 +274,18 @@ export class FakeSlack {
       req.socket.destroy();
       return;
     }
-    json(res, body);
+    if (step && 'status' in step) return answer(step.status, 'fake failure');
+    answer(200, body);
   }
 
   private nextTs(): string {
     this.tsCounter++;
-    return `${1_787_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+    if (!this.now) return `${1_787_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+    // Like Slack: the time of posting in microseconds, unique and increasing.
+    const micros = BigInt(Math.floor(this.now() * 1000));
+    this.lastMicros = micros > this.lastMicros ? micros : this.lastMicros + 1n;
+    const text = this.lastMicros.toString();
+    return `${text.slice(0, -6)}.${text.slice(-6)}`;
   }
 
   private postMessage(p: Record<string, unknown>): Record<string, unknown> {
@@ -308,10 +336,6 @@ function messageView(m: StoredMessage, withMeta: boolean): Record<string, unknow
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
     ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
   };
-}
-
-function json(res: ServerResponse, body: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
