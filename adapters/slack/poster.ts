@@ -32,9 +32,9 @@ const TEAM_DEAD: Record<string, string> = {
  * (the delivery layer caps attempts).
  */
 export function classifySlackError(e: unknown): PostFailure {
-  const err = e as { code?: unknown; data?: { error?: unknown }; retryAfter?: unknown; statusCode?: unknown; message?: unknown } | null;
-  if (err?.code === webApi.ErrorCode.PlatformError && typeof err.data?.error === 'string') {
-    const code = err.data.error;
+  const err = e as { code?: unknown; retryAfter?: unknown; statusCode?: unknown } | null;
+  const code = slackErrorCode(e);
+  if (code !== null) {
     if (CHANNEL_GONE[code]) return { ok: false, action: 'disable-channel', reason: `Slack said ${code}: ${CHANNEL_GONE[code]}` };
     if (TEAM_DEAD[code]) return { ok: false, action: 'disable-team', reason: `Slack said ${code}: ${TEAM_DEAD[code]}` };
     return { ok: false, action: 'retry', reason: `Slack said ${code}` };
@@ -48,6 +48,12 @@ export function classifySlackError(e: unknown): PostFailure {
   if (err?.code === webApi.ErrorCode.HTTPError) return { ok: false, action: 'retry', reason: `Slack answered HTTP ${String(err.statusCode)}` };
   if (err?.code === webApi.ErrorCode.RequestError) return { ok: false, action: 'retry', reason: `could not reach Slack (${describeError(e)})` };
   return { ok: false, action: 'retry', reason: describeError(e) };
+}
+
+/** Slack's error code (e.g. `missing_scope`) of a platform error, or null. */
+function slackErrorCode(e: unknown): string | null {
+  const err = e as { code?: unknown; data?: { error?: unknown } } | null;
+  return err?.code === webApi.ErrorCode.PlatformError && typeof err.data?.error === 'string' ? err.data.error : null;
 }
 
 /** A failure after which the message may exist anyway: the request may have reached Slack. */
@@ -152,13 +158,16 @@ export class SlackPoster implements ChatPoster {
         await this.readHistory(channelId);
       } catch (e) {
         const outcome = classifySlackError(e);
+        // Without channels:history / groups:history the check can never work: waiting would stall
+        // the channel for good, and the scope says nothing about posting, so post without it.
+        const unreadable = slackErrorCode(e) === 'missing_scope';
         // After an unknown outcome, posting blind could duplicate: wait until the history can be read.
-        if (state === 'suspect' || retried || outcome.action !== 'retry') {
+        if (!unreadable && (state === 'suspect' || retried || outcome.action !== 'retry')) {
           log.warn('slack history check failed', { action: outcome.action, reason: outcome.reason });
           return outcome;
         }
         // A first look that fails (e.g. a private channel without groups:history) only loses the restart check.
-        log.warn('slack history check failed; posting without it', { reason: outcome.reason });
+        log.warn('slack history check failed; posting without it', { reason: outcome.reason, ...(unreadable ? { fix: 'add channels:history and groups:history (slack/manifest.json) and reinstall' } : {}) });
         this.state.set(channelId, 'unread');
       }
     }

@@ -129,6 +129,7 @@ export class DeliveryEngine {
   /** Plans one digest; null when it must wait (sources down, nothing to post) or already exists. */
   private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date): Promise<number | null> {
     const { store } = this.deps;
+    if (kind !== 'manual') await store.outbox.releaseStale(channel.id, new Date(now.getTime() - this.deps.settings.graceMs));
     const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
     const plan = await planDigest(
       store,
@@ -186,7 +187,7 @@ export class DeliveryEngine {
     if (!poster) return out; // not connected to that platform in this process: leave it queued
 
     for (;;) {
-      const header = await store.outbox.claimHeader(channelId);
+      const header = await store.outbox.claimHeader(channelId, clock.now());
       if (header) {
         const outcome = await this.safePost(() =>
           poster.post(channel.external_id, { kind: 'header', key: `h${header.id}`, title: headerTitle(header), text: headerText(header), digestDate: header.digest_date, attempt: header.header_attempts }),
@@ -196,9 +197,13 @@ export class DeliveryEngine {
           continue;
         }
         if (outcome.action === 'retry') {
-          await store.outbox.settleHeader(header.id, header.header_attempts >= this.deps.settings.maxAttempts ? { failed: true } : { retry: true });
+          const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(header.header_attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
+          await store.outbox.settleHeader(
+            header.id,
+            header.header_attempts >= this.deps.settings.maxAttempts ? { failed: true } : { retryAt: new Date(clock.now().getTime() + wait) },
+          );
           out.retried++;
-          return out;
+          return out; // the papers wait behind their header
         }
         await this.disable(channel, team.id, outcome);
         out.disabled++;
@@ -257,8 +262,7 @@ export class DeliveryEngine {
       this.log.error('workspace disabled: the platform rejected our credentials', { teamId, reason: outcome.reason });
       return;
     }
-    await store.teams.disableChannel(channel.id, outcome.reason, now);
-    await store.outbox.failPending(channel.id, outcome.reason, now);
+    await store.outbox.closeChannel(channel.id, outcome.reason, now);
     this.log.warn('channel disabled', { channelId: channel.id, reason: outcome.reason });
     // Tell the channel once, where the platform still lets us (it often will not).
     const team = await store.teams.getTeam(teamId);

@@ -98,7 +98,14 @@ export class OutboxRepo {
               .where('d.state', '=', 'planned')
               .where((w) => w.or([w('d.next_attempt_at', 'is', null), w('d.next_attempt_at', '<=', stamp)])),
           ),
-          eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.channel_id', '=', 'c.id').where('g.header_state', '=', 'planned')),
+          eb.exists(
+            eb
+              .selectFrom('digests as g')
+              .select('g.id')
+              .whereRef('g.channel_id', '=', 'c.id')
+              .where('g.header_state', '=', 'planned')
+              .where((w) => w.or([w('g.header_next_attempt_at', 'is', null), w('g.header_next_attempt_at', '<=', stamp)])),
+          ),
         ]),
       )
       .orderBy('c.id')
@@ -106,7 +113,7 @@ export class OutboxRepo {
     return rows.map((r) => r.id);
   }
 
-  /** Takes the channel's next ready delivery, in digest and rank order, or null. */
+  /** Takes the channel's next ready delivery, in digest and rank order (after its header), or null. */
   async claimNext(channelId: number, now: Date): Promise<DeliveryRow | null> {
     const stamp = now.toISOString();
     const row = await this.db
@@ -119,6 +126,18 @@ export class OutboxRepo {
           .where('channel_id', '=', channelId)
           .where('state', '=', 'planned')
           .where((w) => w.or([w('next_attempt_at', 'is', null), w('next_attempt_at', '<=', stamp)]))
+          // A digest's papers follow its header: none goes out while the header is still to come.
+          .where((w) =>
+            w.not(
+              w.exists(
+                w
+                  .selectFrom('digests as g')
+                  .select('g.id')
+                  .whereRef('g.id', '=', 'deliveries.digest_id')
+                  .where('g.header_state', 'in', ['planned', 'sending']),
+              ),
+            ),
+          )
           .orderBy('digest_id')
           .orderBy('rank')
           .limit(1),
@@ -145,24 +164,60 @@ export class OutboxRepo {
     await this.db.updateTable('deliveries').set({ state: 'failed', last_error: error, updated_at: now.toISOString() }).where('id', '=', id).execute();
   }
 
-  /** Gives up everything still waiting for a channel that can no longer be posted to. */
-  async failPending(channelId: number, reason: string, now: Date): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set({ state: 'failed', last_error: reason, updated_at: now.toISOString() })
-      .where('channel_id', '=', channelId)
-      .where('state', 'in', ['planned', 'sending'])
-      .execute();
-    await this.db.updateTable('digests').set({ header_state: 'failed' }).where('channel_id', '=', channelId).where('header_state', 'in', ['planned', 'sending']).execute();
+  /**
+   * The channel can no longer be posted to: it is disabled with the reason (kept for
+   * /papers status until /papers resume) and everything still waiting for it is given up, in
+   * one transaction, so a crash cannot leave stale posts queued for after a resume.
+   */
+  async closeChannel(channelId: number, reason: string, now: Date): Promise<void> {
+    const stamp = now.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('channels').set({ disabled_reason: reason, disabled_at: stamp }).where('id', '=', channelId).execute();
+      await trx
+        .updateTable('deliveries')
+        .set({ state: 'failed', last_error: reason, updated_at: stamp })
+        .where('channel_id', '=', channelId)
+        .where('state', 'in', ['planned', 'sending'])
+        .execute();
+      await trx.updateTable('digests').set({ header_state: 'failed' }).where('channel_id', '=', channelId).where('header_state', 'in', ['planned', 'sending']).execute();
+    });
   }
 
-  /** The channel's digest header waiting to be posted, claimed; null when none. */
-  async claimHeader(channelId: number): Promise<DigestRow | null> {
+  /**
+   * Before a new digest is planned: what older digests (due before `dueBefore`, i.e. past the
+   * grace window) still hold unsent and never tried goes back into the pool, so the new
+   * digest carries it under one header instead of two digests arriving at once. Rows already
+   * tried stay: they may have reached the platform.
+   */
+  async releaseStale(channelId: number, dueBefore: Date): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const stale = trx.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('due_at', '<', dueBefore.toISOString());
+      const released = await trx
+        .deleteFrom('deliveries')
+        .where('digest_id', 'in', stale)
+        .where('state', '=', 'planned')
+        .where('attempts', '=', 0)
+        .executeTakeFirst();
+      await trx.updateTable('digests').set({ header_state: 'none' }).where('id', 'in', stale).where('header_state', '=', 'planned').where('header_attempts', '=', 0).execute();
+      return Number(released.numDeletedRows);
+    });
+  }
+
+  /** The channel's digest header ready to be posted, claimed; null when none. */
+  async claimHeader(channelId: number, now: Date): Promise<DigestRow | null> {
+    const stamp = now.toISOString();
     const row = await this.db
       .updateTable('digests')
       .set((eb) => ({ header_state: 'sending', header_attempts: eb('header_attempts', '+', 1) }))
       .where('id', '=', (eb) =>
-        eb.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('header_state', '=', 'planned').orderBy('id').limit(1),
+        eb
+          .selectFrom('digests')
+          .select('id')
+          .where('channel_id', '=', channelId)
+          .where('header_state', '=', 'planned')
+          .where((w) => w.or([w('header_next_attempt_at', 'is', null), w('header_next_attempt_at', '<=', stamp)]))
+          .orderBy('id')
+          .limit(1),
       )
       .where('header_state', '=', 'planned')
       .returningAll()
@@ -170,12 +225,12 @@ export class OutboxRepo {
     return row ?? null;
   }
 
-  async settleHeader(digestId: number, outcome: { messageId: string } | { retry: true } | { failed: true }): Promise<void> {
+  async settleHeader(digestId: number, outcome: { messageId: string } | { retryAt: Date } | { failed: true }): Promise<void> {
     const set =
       'messageId' in outcome
         ? { header_state: 'sent' as const, header_message_id: outcome.messageId }
-        : 'retry' in outcome
-          ? { header_state: 'planned' as const }
+        : 'retryAt' in outcome
+          ? { header_state: 'planned' as const, header_next_attempt_at: outcome.retryAt.toISOString() }
           : { header_state: 'failed' as const };
     await this.db.updateTable('digests').set(set).where('id', '=', digestId).execute();
   }

@@ -156,6 +156,8 @@ export interface DigestsTable {
   header_state: HeaderState;
   header_message_id: string | null;
   header_attempts: Generated<number>;
+  /** A retried header waits until then. */
+  header_next_attempt_at: string | null;
   created_at: string;
 }
 

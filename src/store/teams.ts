@@ -70,11 +70,6 @@ export class TeamsRepo {
     await this.db.updateTable('channels').set({ paused: paused ? 1 : 0 }).where('id', '=', channelId).execute();
   }
 
-  /** Marks the channel undeliverable, keeping the reason for /papers status; resume clears it. */
-  async disableChannel(channelId: number, reason: string, now: Date): Promise<void> {
-    await this.db.updateTable('channels').set({ disabled_reason: reason, disabled_at: now.toISOString() }).where('id', '=', channelId).execute();
-  }
-
   async enableChannel(channelId: number): Promise<void> {
     await this.db.updateTable('channels').set({ disabled_reason: null, disabled_at: null, paused: 0 }).where('id', '=', channelId).execute();
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/commands/dispatch.ts';
+import { RecordingPoster } from '../support/recording-poster.ts';
 import { deliveryHarness, type DeliveryHarness } from './harness.ts';
 
 let h: DeliveryHarness | undefined;
@@ -97,6 +98,28 @@ describe('downtime', () => {
     }
   });
 
+  it('a digest planned before a long outage is folded into the catch-up: one header, no repeats', async () => {
+    h = await deliveryHarness('2026-08-17T08:59:00Z');
+    for (const day of ['2026-08-17', '2026-08-18', '2026-08-19']) await h.list(day, day);
+    // A Discord channel while Discord is unreachable: its Monday digest is planned, never sent.
+    const team = await h.app.store.teams.ensureTeam({ platform: 'discord', externalId: 'G1' }, h.clock.now());
+    const ch = await h.app.store.teams.ensureChannel(team.id, { externalId: 'C1' }, h.clock.now());
+    await h.app.store.teams.activate(ch.id, h.clock.now());
+    await h.tickUntil('2026-08-17T09:05:00Z');
+    expect(await h.app.store.outbox.countByState(ch.id)).toEqual({ planned: 5 });
+    // Three days later Discord is back.
+    const discord = new RecordingPoster('discord');
+    h.app.posters.register(discord);
+    h.clock.set('2026-08-20T12:00:00Z');
+    await h.tickUntil('2026-08-20T12:05:00Z');
+    expect((await h.digests(ch.id)).map((d) => d.kind)).toEqual(['scheduled', 'catch-up']);
+    expect(discord.headersIn('C1')).toHaveLength(1);
+    expect(discord.headersIn('C1')[0]).toContain('catch-up');
+    const posted = discord.papersIn('C1');
+    expect(posted).toHaveLength(5);
+    expect(new Set(posted).size).toBe(5);
+  });
+
   it('opting in or resuming never posts what was missed before', async () => {
     h = await deliveryHarness('2026-08-21T18:00:00Z');
     await h.list('2026-08-21', '2026-08-21');
@@ -144,6 +167,23 @@ describe('failures', () => {
     expect(await h.app.store.outbox.countByState()).toEqual({ sent: 5 });
   });
 
+  it('a failing header backs off like a paper, and its papers wait behind it', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC daily');
+    const tries: string[] = [];
+    h.poster.script = (_c, m) => {
+      if (m.kind !== 'header') return null;
+      tries.push(h!.clock.now().toISOString().slice(11, 16));
+      return tries.length <= 3 ? { ok: false, action: 'retry', reason: 'rate limited', retryAfterMs: 5 * 60_000 } : null;
+    };
+    await h.tickUntil('2026-08-21T09:20:00Z');
+    // Each retry waits the 5 minutes the platform asked for, though the ticker runs every minute.
+    expect(tries).toEqual(['09:00', '09:05', '09:10', '09:15']);
+    expect(h.poster.posts[0]!.message.kind).toBe('header');
+    expect(h.poster.papersIn('lab')).toHaveLength(5);
+  });
+
   it('a dead channel is disabled with its reason, the others delivered; resume re-enables', async () => {
     h = await deliveryHarness('2026-08-21T08:59:00Z');
     await h.list('2026-08-21', '2026-08-21');
@@ -167,8 +207,11 @@ describe('failures', () => {
     await h.channel('lab', '09:00 UTC daily');
     h.clock.set('2026-08-21T09:00:00Z');
     await h.app.delivery.planDue();
+    const channelId = (await h.app.store.teams.deliverableChannels())[0]!.id;
+    const header = await h.app.store.outbox.claimHeader(channelId, h.clock.now());
+    await h.app.store.outbox.settleHeader(header!.id, { messageId: 'm0' });
     // Simulate a crash after the platform accepted the post but before we recorded it.
-    const claimed = await h.app.store.outbox.claimNext((await h.app.store.teams.deliverableChannels())[0]!.id, h.clock.now());
+    const claimed = await h.app.store.outbox.claimNext(channelId, h.clock.now());
     const paper = await h.app.store.papers.get(claimed!.paper_id);
     await h.poster.post('lab', { kind: 'paper', key: `d${claimed!.id}`, card: { paper: paper!, teamVotes: 0, saves: 0, voted: null, saved: null }, digestDate: '2026-08-21', attempt: 1 });
     expect(await h.app.delivery.recover()).toBe(1);

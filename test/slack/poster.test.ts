@@ -113,6 +113,15 @@ describe('SlackPoster', () => {
     expect(await restarted.findPosted('C1', msg.key)).toBe(fake.channel('C1')[0]!.ts);
   });
 
+  it('without the history scope, posts anyway (even a retry) instead of stopping the workspace', async () => {
+    fake.script('conversations.history', { error: 'missing_scope' }, { error: 'missing_scope' });
+    const p = poster();
+    expect((await p.post('C1', paperMessage())).ok).toBe(true);
+    expect((await poster().post('C1', { ...paperMessage(), attempt: 2 })).ok).toBe(true);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(logger.entries.some((e) => e.msg === 'slack history check failed; posting without it' && String(e.fix).includes('groups:history'))).toBe(true);
+  });
+
   it('says which channels and workspaces to stop posting to', async () => {
     fake.channelErrors.set('CGONE', 'channel_not_found');
     fake.channelErrors.set('COUT', 'not_in_channel');

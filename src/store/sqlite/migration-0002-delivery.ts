@@ -22,6 +22,7 @@ export const deliveryOutbox: Migration = {
       .addColumn('header_state', 'text', (c) => c.notNull())
       .addColumn('header_message_id', 'text')
       .addColumn('header_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('header_next_attempt_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addUniqueConstraint('digests_slot', ['channel_id', 'digest_date', 'slot'])
       .execute();
