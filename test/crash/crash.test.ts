@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/store.ts';
 import { FakeDiscord } from '../support/fake-discord/index.ts';
 import { FakeSlack } from '../support/fake-slack/index.ts';
-import { seededRandom, trialSeeds, type Random } from './prng.ts';
+import { seededRng, trialSeeds, type Rng } from './prng.ts';
 import { Bots, buildBot, type Bot } from './processes.ts';
 import { deliveryProblems, DISCORD_APP_ID, DISCORD_TOKEN, seedWorld, SLACK_TEAM, SLACK_TOKEN, SLOT_AT, type World } from './world.ts';
 
@@ -73,7 +73,7 @@ afterAll(async () => {
 
 type KillPoint = { at: 'answering-post'; n: number } | { at: 'after-answer'; n: number; delayMs: number } | { at: 'time'; ms: number };
 
-function pickKill(rng: Random, postsLeft: number): KillPoint {
+function pickKill(rng: Rng, postsLeft: number): KillPoint {
   const n = 1 + rng.int(Math.max(1, postsLeft));
   const roll = rng.int(3);
   if (roll === 0) return { at: 'answering-post', n };
@@ -121,7 +121,7 @@ async function runToEnd(bot: Bot): Promise<number | null | 'timeout'> {
 
 describe(`crash: ${PER_PLATFORM * 2} channels, the bot SIGKILLed ${MIN_KILLS} or ${MIN_KILLS + 1} times per trial`, () => {
   it.each(seeds)('trial with seed %i: every digest lands exactly once', async (seed) => {
-    const rng = seededRandom(seed);
+    const rng = seededRng(seed);
     const nonceKept = rng.chance(0.5);
     const killCount = MIN_KILLS + rng.int(2);
     console.log(`crash trial seed ${seed}: ${killCount} kills, Discord nonce ${nonceKept ? 'kept' : 'forgotten'} across restarts (replay: PAPERBOY_CRASH_SEEDS=${seed} npx vitest run test/crash/crash.test.ts)`);

@@ -1,23 +1,4 @@
-/** A small seeded PRNG (mulberry32): the same seed makes the same choices, so a failing trial replays. */
-export interface Random {
-  /** In [0, 1). */
-  next(): number;
-  /** An integer in [0, n). */
-  int(n: number): number;
-  chance(p: number): boolean;
-}
-
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n), chance: (p) => next() < p };
-}
+export { seededRng, type Rng } from '../../bench/lib/prng.ts';
 
 /**
  * Seeds for a suite's trials: the ones listed in `variable` (comma-separated, to replay a

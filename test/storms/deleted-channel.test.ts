@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seededRandom, trialSeeds } from '../crash/prng.ts';
+import { seededRng, trialSeeds } from '../crash/prng.ts';
 import { landedOnDiscord, landedOnSlack } from '../crash/landed.ts';
 import { deliveryProblems, SLACK_TEAM } from '../crash/world.ts';
 import { discordStorm, slackStorm, startStormWorld, STORM, type StormCounts, type StormWorld } from './storm-world.ts';
@@ -25,7 +25,7 @@ const NOTICE = "I've stopped posting digests here";
 describe('a channel deleted mid-run', () => {
   it.each(seeds)('seed %i: is disabled with its reason kept and told once; every other channel is delivered', async (seed) => {
     console.log(`deleted-channel seed ${seed} (replay: PAPERBOY_STORM_SEEDS=${seed} npx vitest run test/storms)`);
-    const rng = seededRandom(seed);
+    const rng = seededRng(seed);
     w = await startStormWorld(SIZE);
     const { discord, slack, world, app } = w;
     const goneOnDiscord = world.guild.channels[rng.int(world.guild.channels.length)]!.id;

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { seededRandom, trialSeeds } from '../crash/prng.ts';
+import { seededRng, trialSeeds } from '../crash/prng.ts';
 import type { WorldSize } from '../crash/world.ts';
 import { startStormWorld, weatherStorm, type StormWorld } from './storm-world.ts';
 
@@ -19,7 +19,7 @@ export function stormCases(platform: string, size: WorldSize, trials = 2): void 
   it.each(trialSeeds('PAPERBOY_STORM_SEEDS', trials))(`${platform}, seed %i: 3 posts in 10 rate limited, 5xx bursts: every digest lands once`, async (seed) => {
     console.log(`${platform} storm seed ${seed} (replay: PAPERBOY_STORM_SEEDS=${seed} npx vitest run test/storms)`);
     w = await startStormWorld(size);
-    const { counts, ticks, posts, problems } = await weatherStorm(w, seededRandom(seed));
+    const { counts, ticks, posts, problems } = await weatherStorm(w, seededRng(seed));
     console.log(`${platform} storm seed ${seed}: ${posts} post requests, ${JSON.stringify(counts)}, ${ticks} ticks`);
     expect(problems.slice(0, 20), `seed ${seed}: ${problems.length} problems`).toEqual([]);
     // The storm really blew: posts were refused, and 5xx came, one at least hiding a post that was made.

@@ -6,7 +6,7 @@ import { openApp, type App } from '../../src/app.ts';
 import { fixedClock } from '../../src/domain/clock.ts';
 import { memoryLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/store.ts';
-import type { Random } from '../crash/prng.ts';
+import type { Rng } from '../crash/prng.ts';
 import { deliveryProblems, DISCORD_APP_ID, DISCORD_TOKEN, seedWorldInto, SLACK_TEAM, SLACK_TOKEN, SLOT_AT, type World, type WorldSize } from '../crash/world.ts';
 import { FakeDiscord, type Disruption } from '../support/fake-discord/index.ts';
 import { FakeSlack, type ScriptStep } from '../support/fake-slack/index.ts';
@@ -91,7 +91,7 @@ async function settled(app: App): Promise<boolean> {
  * One storm: both platforms misbehave as `settings` say while the bot delivers every digest;
  * then what reached the fakes is checked. Returns what the storm did and what went wrong.
  */
-export async function weatherStorm(w: StormWorld, rng: Random, settings: StormSettings = STORM): Promise<{ counts: StormCounts; ticks: number; posts: number; problems: string[] }> {
+export async function weatherStorm(w: StormWorld, rng: Rng, settings: StormSettings = STORM): Promise<{ counts: StormCounts; ticks: number; posts: number; problems: string[] }> {
   const counts: StormCounts = { rateLimited: 0, serverErrors: 0, afterEffect: 0, bursts: 0 };
   w.discord.chaos = discordStorm(rng, settings, counts);
   w.slack.chaos = slackStorm(rng, settings, counts);
@@ -137,7 +137,7 @@ class Bursts {
   private hidPost = false;
 
   constructor(
-    private readonly rng: Random,
+    private readonly rng: Rng,
     private readonly s: StormSettings,
     private readonly counts: StormCounts,
   ) {
@@ -167,7 +167,7 @@ class Bursts {
  * Discord misbehaving: 3 posts in 10 answered 429 with a Retry-After (and Discord's JSON
  * body), and bursts of 5xx on any call, some after the message was made.
  */
-export function discordStorm(rng: Random, s: StormSettings, counts: StormCounts): (call: { method: string; path: string }) => Disruption | undefined {
+export function discordStorm(rng: Rng, s: StormSettings, counts: StormCounts): (call: { method: string; path: string }) => Disruption | undefined {
   const bursts = new Bursts(rng, s, counts);
   return (call) => {
     if (call.path === '/gateway/bot' || call.path === '/users/@me') return undefined;
@@ -184,7 +184,7 @@ export function discordStorm(rng: Random, s: StormSettings, counts: StormCounts)
 }
 
 /** Slack misbehaving the same way (a post made may also lose its answer); its Retry-After is whole seconds. */
-export function slackStorm(rng: Random, s: StormSettings, counts: StormCounts): (call: { method: string }) => ScriptStep | undefined {
+export function slackStorm(rng: Rng, s: StormSettings, counts: StormCounts): (call: { method: string }) => ScriptStep | undefined {
   const bursts = new Bursts(rng, s, counts);
   return (call) => {
     if (call.method === 'auth.test') return undefined;
