@@ -35,7 +35,7 @@ export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord
 
   await loginDiscord(client, deps.settings, options.loginTimeoutMs);
   log.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
-  const poster = createDiscordPoster(client.rest, log);
+  const poster = createDiscordPoster(client.rest, log, client.user ? { botUserId: client.user.id } : {});
   return {
     platform: 'discord',
     poster,

@@ -9,7 +9,7 @@ export interface UpsertCounts {
   updated: number;
 }
 
-/** Rows per INSERT statement: the per-statement cost (trigger, statement journal) dominates below this. */
+/** Rows per INSERT statement: fewer rows pay per-statement overhead; 400 rows of 23 columns stay well under SQLite's 32,766 bound parameters. */
 const BATCH_ROWS = 400;
 
 export class PapersRepo {
