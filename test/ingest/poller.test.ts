@@ -1,0 +1,57 @@
+import { afterEach, expect, it } from 'vitest';
+import { fixedClock } from '../../src/domain/clock.ts';
+import { SourcePoller } from '../../src/ingest/poller.ts';
+import { polledSources } from '../../src/ingest/sources.ts';
+import { memoryLogger } from '../../src/logger.ts';
+import { openStore } from '../../src/store/store.ts';
+import { startReplayServer, type ReplayServer } from '../support/replay-server.ts';
+import { fixtureText } from '../sources/fixture-files.ts';
+
+let server: ReplayServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const atom = { headers: { 'content-type': 'application/atom+xml' } };
+
+it('polls HF and the configured arXiv categories for today and yesterday, every interval, backing off a failing source alone', async () => {
+  server = await startReplayServer([
+    { path: '/api/daily_papers', body: fixtureText('hf/daily_papers_2026-08-21.json'), headers: { 'content-type': 'application/json' } },
+    { path: '/api/query', body: fixtureText('arxiv/api_query_id_list_2104.12255v1.xml'), ...atom },
+  ]);
+  const clock = fixedClock('2026-08-21T08:00:00Z');
+  const logger = memoryLogger();
+  const store = await openStore(':memory:');
+  const sources = polledSources({ hfBaseUrl: server.url, arxivBaseUrl: server.url, arxivCategories: ['cs.LG', 'cs.CL'], timeoutMs: 2000, pollIntervalMs: 30 * 60_000 }, logger);
+  const poller = new SourcePoller({ store, sources, clock, logger, settings: { intervalMs: 30 * 60_000, retryBaseMs: 60_000 } });
+  // The arXiv client waits 3 s between requests, as arXiv asks; polls are spaced far wider.
+  await poller.pollDue();
+
+  const arxivQueries = server.requests.filter((r) => r.path === '/api/query');
+  expect(arxivQueries.map((r) => r.query.search_query)).toEqual([
+    '(cat:cs.LG OR cat:cs.CL) AND submittedDate:[202608200000 TO 202608202359]',
+    '(cat:cs.LG OR cat:cs.CL) AND submittedDate:[202608210000 TO 202608212359]',
+  ]);
+  expect(server.requests.filter((r) => r.path === '/api/daily_papers').map((r) => r.query.date)).toEqual(['2026-08-20', '2026-08-21']);
+  expect((await store.sources.get('hf'))?.failures).toBe(0);
+  expect((await store.sources.get('arxiv'))?.lastItems).toBeGreaterThan(0);
+  expect(await poller.readyFor()).toBe(true);
+
+  // Within the interval nothing is asked again.
+  clock.advance(10 * 60_000);
+  const before = server.requests.length;
+  await poller.pollDue();
+  expect(server.requests.length).toBe(before);
+
+  // arXiv fails: it backs off on its own schedule, HF keeps its interval, and digests wait.
+  server.route({ path: '/api/query', status: 503, body: 'down', headers: { 'content-type': 'text/plain' } });
+  clock.advance(21 * 60_000);
+  await poller.pollDue();
+  const arxiv = await store.sources.get('arxiv');
+  expect(arxiv?.failures).toBe(1);
+  expect(new Date(arxiv!.nextPollAt!).getTime() - clock.now().getTime()).toBeLessThanOrEqual(2 * 60_000 * 1.2);
+  expect((await store.sources.get('hf'))?.failures).toBe(0);
+  expect(await poller.readyFor()).toBe(false);
+  await store.close();
+}, 30_000);
