@@ -3,10 +3,10 @@ import { buildCards } from '../commands/cards.ts';
 import type { DigestPostResult } from '../commands/types.ts';
 import type { Clock } from '../domain/clock.ts';
 import { describeError } from '../domain/errors.ts';
-import { planDigest } from '../digest/plan.ts';
+import { planChannelDigestOn } from '../digest/preview.ts';
 import type { Logger } from '../logger.ts';
 import { latestDueSlot } from '../schedule/due.ts';
-import type { Slot } from '../schedule/next-run.ts';
+import { localDate, type Slot } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
@@ -130,14 +130,7 @@ export class DeliveryEngine {
   private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date): Promise<number | null> {
     const { store } = this.deps;
     if (kind !== 'manual') await store.outbox.releaseStale(channel.id, new Date(now.getTime() - this.deps.settings.graceMs));
-    const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
-    const plan = await planDigest(
-      store,
-      { id: channel.id, teamId: channel.team_id, maxPapers: channel.max_papers },
-      digestDate,
-      previous && previous <= digestDate ? previous : null,
-      this.log,
-    );
+    const plan = await planChannelDigestOn(store, channel, digestDate, this.log);
     if (plan.picked.length === 0 && kind !== 'manual' && !(await this.deps.health.readyFor(now))) {
       // Nothing new while a source is failing: wait for it rather than record an empty digest.
       this.log.info('digest waits for the paper sources', { channelId: channel.id, digestDate, slot });
@@ -205,7 +198,7 @@ export class DeliveryEngine {
           out.retried++;
           return out; // the papers wait behind their header
         }
-        await this.disable(channel, team.id, outcome);
+        await this.disable(channel, team.id, poster, outcome);
         out.disabled++;
         return out;
       }
@@ -230,7 +223,7 @@ export class DeliveryEngine {
         out.retried++;
         return out; // keep the channel's order: later papers wait behind this one
       }
-      await this.disable(channel, team.id, outcome);
+      await this.disable(channel, team.id, poster, outcome);
       out.disabled++;
       return out;
     }
@@ -254,8 +247,8 @@ export class DeliveryEngine {
     }
   }
 
-  private async disable(channel: ChannelRow, teamId: number, outcome: Extract<PostOutcome, { ok: false }>): Promise<void> {
-    const { store, clock, posters } = this.deps;
+  private async disable(channel: ChannelRow, teamId: number, poster: ChatPoster, outcome: Extract<PostOutcome, { ok: false }>): Promise<void> {
+    const { store, clock } = this.deps;
     const now = clock.now();
     if (outcome.action === 'disable-team') {
       await store.teams.disableTeam(teamId, outcome.reason);
@@ -265,10 +258,8 @@ export class DeliveryEngine {
     await store.outbox.closeChannel(channel.id, outcome.reason, now);
     this.log.warn('channel disabled', { channelId: channel.id, reason: outcome.reason });
     // Tell the channel once, where the platform still lets us (it often will not).
-    const team = await store.teams.getTeam(teamId);
-    const poster = team && posters.get(team.platform);
     await poster
-      ?.post(channel.external_id, {
+      .post(channel.external_id, {
         kind: 'notice',
         key: `off${channel.id}-${now.getTime()}`,
         text: `I've stopped posting digests here: ${outcome.reason}. Once that's fixed, a manager can run /papers resume.`,
@@ -286,8 +277,8 @@ export class DeliveryEngine {
     if (channel.disabled_reason) return { posted: 0, note: `Posting here is stopped (${channel.disabled_reason}); run \`/papers resume\` first.` };
     const now = clock.now();
     const schedule = (await store.schedules.get(channelId)) ?? DEFAULT_SCHEDULE;
-    const localDate = DateTime.fromJSDate(now, { zone: schedule.timezone }).toISODate()!;
-    const digestId = await this.planFor(channel, localDate, `manual-${now.toISOString()}`, now, 'manual', now);
+    const today = localDate(now, schedule.timezone);
+    const digestId = await this.planFor(channel, today, `manual-${now.toISOString()}`, now, 'manual', now);
     const digest = digestId === null ? undefined : await store.outbox.digest(digestId);
     if (!digest || digest.paper_count === 0) return { posted: 0, note: 'Nothing new to post: every matching paper was already posted here. `/papers digest` explains.' };
     await this.sendChannel(channelId);

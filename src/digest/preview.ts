@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Logger } from '../logger.ts';
 import { localDate } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE } from '../store/schedules.ts';
+import type { ChannelRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { planDigest, type DigestPlan } from './plan.ts';
 
@@ -16,12 +17,17 @@ export async function planChannelDigest(
   if (!channel) throw new Error(`channel ${channelId} does not exist`);
   const schedule = (await store.schedules.get(channelId)) ?? DEFAULT_SCHEDULE;
   const digestDate = date ?? localDate(deps.clock.now(), schedule.timezone);
-  const previous = (await store.outbox.lastDigest(channelId))?.digest_date ?? null;
+  return planChannelDigestOn(store, channel, digestDate, deps.logger);
+}
+
+/** The plan for `channel`'s digest of `digestDate`, looking back to its previous digest. */
+export async function planChannelDigestOn(store: Store, channel: ChannelRow, digestDate: string, logger: Logger): Promise<DigestPlan> {
+  const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
   return planDigest(
     store,
     { id: channel.id, teamId: channel.team_id, maxPapers: channel.max_papers },
     digestDate,
     previous && previous <= digestDate ? previous : null,
-    deps.logger,
+    logger,
   );
 }

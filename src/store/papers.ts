@@ -140,12 +140,6 @@ export class PapersRepo {
     return this.db.selectFrom('listings').select(['source', 'day', 'rank']).where('paper_id', '=', paperId).orderBy('day').execute();
   }
 
-  /** Ids whose title, ignoring case and punctuation, is exactly `key`. */
-  async idsByTitleKey(key: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('papers').select('id').where('title_key', '=', key).orderBy('seq', 'desc').limit(5).execute();
-    return rows.map((r) => r.id);
-  }
-
   /** Completes a partly typed id for autocomplete: newest first. */
   async idsStartingWith(prefix: string, limit: number): Promise<Array<{ id: string; title: string }>> {
     const rows = await this.db
