@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { IngestItem, Paper, PaperSource } from '../domain/paper.ts';
 import { titleKey } from '../domain/paper.ts';
 import type { Database, NewPaperRow, PaperRow } from './schema.ts';
-import type { SearchIndex } from './search-index.ts';
+import type { IngestIndexer } from './search-index.ts';
 
 export interface UpsertCounts {
   inserted: number;
@@ -15,8 +15,8 @@ const BATCH_ROWS = 400;
 export class PapersRepo {
   constructor(
     private readonly db: Kysely<Database>,
-    /** Told about newly inserted papers, in the same transaction. */
-    private readonly index: Pick<SearchIndex, 'indexNewPapers'>,
+    /** Told about newly inserted papers, in the same transaction, in this order. */
+    private readonly indexers: readonly IngestIndexer[],
   ) {}
 
   /**
@@ -77,7 +77,7 @@ export class PapersRepo {
             .execute();
         }
       }
-      if (inserted > 0) await this.index.indexNewPapers(trx, afterSeq);
+      if (inserted > 0) for (const indexer of this.indexers) await indexer.indexNewPapers(trx, afterSeq);
     });
     return { inserted, updated: unique.length - inserted };
   }

@@ -14,15 +14,22 @@ export interface SearchPage {
   window: number | null;
 }
 
+/**
+ * Something kept beside the papers table and fed from it at ingest (the search index, the
+ * similarity vectors). PapersRepo calls each once per upsertMany, inside its transaction.
+ */
+export interface IngestIndexer {
+  /**
+   * Indexes the papers just inserted (seq above `afterSeq`), inside the inserting transaction
+   * `trx`. One statement for the whole batch is two to three times faster than a trigger per
+   * row (bench/README.md).
+   */
+  indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void>;
+}
+
 /** Full-text search, kept behind an interface: the SQLite store uses FTS5, another store its own. */
-export interface SearchIndex {
+export interface SearchIndex extends IngestIndexer {
   search(q: SearchQuery, page: { limit: number; offset: number }): Promise<SearchPage>;
   /** The subset of `paperIds` that `q` matches. */
   matching(q: SearchQuery, paperIds: readonly string[]): Promise<Set<string>>;
-  /**
-   * Indexes the papers just inserted (seq above `afterSeq`), inside the inserting transaction
-   * `trx`. PapersRepo calls it once per upsertMany: one statement for the whole batch is two
-   * to three times faster than a trigger per row (bench/README.md).
-   */
-  indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void>;
 }

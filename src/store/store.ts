@@ -33,7 +33,7 @@ export class Store {
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
   ) {
-    this.papers = new PapersRepo(db, search);
+    this.papers = new PapersRepo(db, [search]);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);
     this.schedules = new SchedulesRepo(db);
