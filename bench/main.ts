@@ -125,7 +125,6 @@ if (only.has('search') || only.has('matching') || only.has('plans')) {
 
   if (only.has('plans')) {
     out('\n## EXPLAIN QUERY PLAN of every statement a search runs');
-    const day = (await store.db.selectFrom('papers').select('id').orderBy('seq', 'desc').limit(300).execute()).map((r) => r.id);
     const checks = await checkPlans(
       built.path,
       [
@@ -137,7 +136,6 @@ if (only.has('search') || only.has('matching') || only.has('plans')) {
         ['attention -vision since:2025-01-01'],
         ['mamba OR kaloru'],
       ],
-      day,
     );
     for (const c of checks) out(`${c.ok ? 'ok  ' : 'BAD '} ${c.query} — ${c.statement}: ${c.verdict}\n       ${c.plan.join(' | ')}`);
   }

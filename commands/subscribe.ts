@@ -25,7 +25,7 @@ export const subscribe = defineCommand({
     const today = isoDay(clock.now());
     const to = (await store.papers.latestListedDay(today)) ?? today;
     const recent = await store.papers.listedBetween(addDays(to, -6), to);
-    const matches = await store.search.matching(query, recent.map((r) => r.paperId));
+    const matches = await store.matcher.matching(query, recent.map((r) => r.paperId));
     return {
       text: `This channel now follows ${code(query.text)}. It matched ${plural(matches.size, 'paper')} in the week to ${to}. See \`/papers topics\`.`,
       ephemeral: false,

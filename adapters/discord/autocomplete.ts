@@ -4,7 +4,7 @@ import type { StringOption } from '../../src/commands/types.ts';
 import { isUserError } from '../../src/domain/errors.ts';
 import { parseArxivId } from '../../src/domain/paper.ts';
 import type { Logger } from '../../src/logger.ts';
-import { parseSearchQuery } from '../../src/search/query.ts';
+import { searchPapers } from '../../src/search/search-papers.ts';
 import type { Store } from '../../src/store/store.ts';
 import { PLATFORM } from './keys.ts';
 import { DISCORD_LIMITS as L } from './limits.ts';
@@ -47,7 +47,7 @@ function choice(name: string, value: string): Choice {
   return { name: truncate(name, L.choiceName), value };
 }
 
-/** Ids by prefix (newest first), a pasted link, or title words through the search index. */
+/** Ids by prefix (newest first), a pasted link, or words as they are typed (the last one completed, typos corrected). */
 export async function suggestPapers(store: Store, typed: string): Promise<Choice[]> {
   const q = typed.trim();
   let papers: Array<{ id: string; title: string }>;
@@ -57,7 +57,7 @@ export async function suggestPapers(store: Store, typed: string): Promise<Choice
     const p = await store.papers.get(parseArxivId(q)!);
     papers = p ? [p] : [];
   } else {
-    const page = await store.search.search(parseSearchQuery(q), { limit: L.autocompleteChoices, offset: 0 });
+    const { page } = await searchPapers(store, q, { limit: L.autocompleteChoices, offset: 0 });
     papers = await store.papers.getMany(page.ids);
   }
   return papers.map((p) => choice(`${p.id} · ${p.title}`, p.id));

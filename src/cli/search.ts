@@ -1,5 +1,6 @@
 import { isUserError } from '../domain/errors.ts';
 import { parseSearchQuery } from '../search/query.ts';
+import { searchPapers } from '../search/search-papers.ts';
 import { openStore } from '../store/store.ts';
 import { cliConfig } from './env.ts';
 import type { CliCommand } from './main.ts';
@@ -14,17 +15,18 @@ export const searchCli: CliCommand = {
     if (!text.trim()) throw new UsageError('give a query, e.g. paperboy search "delta rule"');
     const limit = args.values.limit === undefined ? 10 : Number(args.values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit must be a whole number from 1 to 500');
-    let query;
     try {
-      query = parseSearchQuery(text);
+      parseSearchQuery(text);
     } catch (e) {
       if (isUserError(e)) throw new UsageError(e.message.replace(/`\/papers search ([^`]*)`/, 'paperboy search "$1"'));
       throw e;
     }
     const store = await openStore(cliConfig(args).dbPath);
     try {
-      const page = await store.search.search(query, { limit, offset: 0 });
+      const { page, query, corrections, typed } = await searchPapers(store, text, { limit, offset: 0 });
       const papers = await store.papers.getMany(page.ids);
+      // On stderr, so that --json output stays one JSON document.
+      if (corrections.length > 0) process.stderr.write(`showing results for ${query.text} (typed: ${typed})\n`);
       if (args.values.json) {
         const rows = papers.map((p) => ({ id: p.id, title: p.title, authors: p.authors, publishedAt: p.publishedAt, upvotes: p.upvotes, url: p.links.arxiv }));
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');

@@ -68,7 +68,7 @@ export async function planDigest(
     for (const topic of topics) {
       let matched: Set<string>;
       try {
-        matched = await store.search.matching(parseSearchQuery(topic.query), ids);
+        matched = await store.matcher.matching(parseSearchQuery(topic.query), ids);
       } catch (e) {
         if (!isUserError(e)) throw e;
         logger.warn('topic no longer parses; skipped', { topicId: topic.id, query: topic.query, reason: e.message });

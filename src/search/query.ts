@@ -23,12 +23,26 @@ export interface SearchQuery {
   titleKey: string | null;
   /** The input, whitespace-collapsed, for echoing back. */
   text: string;
+  /**
+   * The plain word the input ends with, which may be only half-typed: where it sits in `must`,
+   * and the known words it may be the start of (see completeLastWord). Papers that only a
+   * completion matches rank below those that match the word as typed.
+   */
+  lastWord?: LastWord | null;
+}
+
+export interface LastWord {
+  clause: number;
+  term: number;
+  completions: readonly string[];
 }
 
 export interface Term {
   /** Lower-case word tokens; more than one means a phrase. */
   tokens: string[];
   field: 'any' | 'title' | 'authors';
+  /** Typed in quotes: taken as typed, never corrected or completed. */
+  quoted?: boolean;
 }
 
 export const QUERY_LIMITS = { maxChars: 500, maxTerms: 32 } as const;
@@ -157,8 +171,10 @@ export function parseSearchQuery(input: string): SearchQuery {
   let since: string | null = null;
   let pendingOr = false;
   let pendingNot = false;
+  let lastWord: LastWord | null = null;
 
   for (const part of lex(unwrapNear(text))) {
+    lastWord = null;
     if (part.emptyKey) {
       if (part.key === 'since') throw new UserError('bad_query', '`since:` wants a date like 2025-06-01.');
       continue;
@@ -184,7 +200,8 @@ export function parseSearchQuery(input: string): SearchQuery {
     const tokens = wordTokens(part.text);
     if (tokens.length === 0) continue;
     // A quoted string, a compound word (`multi-agent`, `who's`, `20.04`) and an author name are each one phrase.
-    const terms: Term[] = part.quoted || field === 'authors' || !/\s/.test(part.text) ? [{ tokens, field }] : tokens.map((t) => ({ tokens: [t], field }));
+    const terms: Term[] =
+      part.quoted || field === 'authors' || !/\s/.test(part.text) ? [{ tokens, field, ...(part.quoted ? { quoted: true } : {}) }] : tokens.map((t) => ({ tokens: [t], field }));
     if (part.negated || pendingNot) {
       not.push(...terms);
       pendingNot = false;
@@ -195,9 +212,14 @@ export function parseSearchQuery(input: string): SearchQuery {
       must[must.length - 1]!.push(terms[0]!);
       for (const t of terms.slice(1)) must.push([t]);
       pendingOr = false;
-      continue;
+    } else {
+      for (const t of terms) must.push([t]);
     }
-    for (const t of terms) must.push([t]);
+    const last = terms[terms.length - 1]!;
+    if (!part.quoted && field !== 'authors' && last.tokens.length === 1) {
+      const clause = must.findIndex((c) => c.includes(last));
+      lastWord = { clause, term: must[clause]!.indexOf(last), completions: [] };
+    }
   }
 
   const termCount = must.reduce((n, c) => n + c.length, 0) + not.length;
@@ -212,7 +234,31 @@ export function parseSearchQuery(input: string): SearchQuery {
         : 'I found no words to search for in that. Try a few keywords, e.g. `/papers search diffusion transformer`.',
     );
   }
-  return { must, not, since, titleKey: titleKey(text) || null, text };
+  return { must, not, since, titleKey: titleKey(text) || null, text, lastWord };
+}
+
+/** The word at `at` in `q`. */
+export function termAt(q: SearchQuery, at: { clause: number; term: number }): Term {
+  return q.must[at.clause]![at.term]!;
+}
+
+/**
+ * The second tier of a search whose last word has completions: the papers that match the
+ * query with the last word's clause replaced by its completions, and that the query as typed
+ * does not match (so the tiers never overlap). Null when there is nothing to complete.
+ */
+export function withCompletionsTier(q: SearchQuery): SearchQuery | null {
+  const last = q.lastWord;
+  if (!last || last.completions.length === 0) return null;
+  const clause = q.must[last.clause]!;
+  const field = termAt(q, last).field;
+  return {
+    ...q,
+    must: q.must.map((c, i) => (i === last.clause ? last.completions.map((w) => ({ tokens: [w], field })) : c)),
+    not: [...q.not, ...clause],
+    titleKey: null,
+    lastWord: null,
+  };
 }
 
 /** A canonical spelling of a query: two topics that mean the same thing get the same key. */

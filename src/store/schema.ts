@@ -16,6 +16,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   digests: DigestsTable;
   source_status: SourceStatusTable;
+  words: WordsTable;
 }
 
 export interface PapersTable {
@@ -185,3 +186,11 @@ export type TopicRow = Selectable<TopicsTable>;
 export type ScheduleRow = Selectable<SchedulesTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DigestRow = Selectable<DigestsTable>;
+
+/** The store's own vocabulary: every word of the papers' text, with how many papers hold it (typo correction, completion). */
+export interface WordsTable {
+  /** Folded as the search index folds it (lower case, accents removed). */
+  word: string;
+  /** Papers holding the word (counted when a paper is first stored). */
+  df: number;
+}

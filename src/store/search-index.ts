@@ -27,9 +27,13 @@ export interface IngestIndexer {
   indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void>;
 }
 
-/** Full-text search, kept behind an interface: the SQLite store uses FTS5, another store its own. */
+/**
+ * Full-text search, kept behind an interface: the SQLite store uses FTS5, another store its own.
+ * Every implementation stems English in titles, abstracts and keywords, matches author names as
+ * written, ranks exact titles first and a last word's completions (`q.lastWord`) below the
+ * words as typed, and windows by the papers' own dates. Topic matching is not here: it runs
+ * in memory over a digest's candidates (src/search/topic-matching.ts).
+ */
 export interface SearchIndex extends IngestIndexer {
   search(q: SearchQuery, page: { limit: number; offset: number }): Promise<SearchPage>;
-  /** The subset of `paperIds` that `q` matches. */
-  matching(q: SearchQuery, paperIds: readonly string[]): Promise<Set<string>>;
 }

@@ -10,6 +10,8 @@ import { SourceStatusRepo } from './source-status.ts';
 import { TeamsRepo } from './teams.ts';
 import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
+import { TopicMatching } from '../search/topic-matching.ts';
+import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
 import { FtsSearchIndex, type FtsTuning } from './sqlite/fts-search.ts';
 import { openSqlite } from './sqlite/open.ts';
 
@@ -27,13 +29,17 @@ export class Store {
   readonly deliveries: DeliveriesRepo;
   readonly outbox: OutboxRepo;
   readonly sources: SourceStatusRepo;
+  /** The words of every stored paper: completions and typo corrections. */
+  readonly vocabulary: Vocabulary;
+  /** Which of a digest's candidate papers a topic matches, in memory. */
+  readonly matcher: TopicMatching;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
   ) {
-    this.papers = new PapersRepo(db, [search]);
+    this.papers = new PapersRepo(db, [search, new VocabularyIndexer()]);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);
     this.schedules = new SchedulesRepo(db);
@@ -42,6 +48,8 @@ export class Store {
     this.deliveries = new DeliveriesRepo(db);
     this.outbox = new OutboxRepo(db);
     this.sources = new SourceStatusRepo(db);
+    this.vocabulary = new Vocabulary(db);
+    this.matcher = new TopicMatching(db);
   }
 
   close(): Promise<void> {

@@ -46,7 +46,7 @@ async function run(store: Store, query: string, r: Rng): Promise<{ outcome: Outc
     const q = parseSearchQuery(query);
     const page = await store.search.search(q, { limit: 1 + r.int(10), offset: r.chance(0.3) ? r.int(30) : 0 });
     expect(Array.isArray(page.ids)).toBe(true);
-    const matched = await store.search.matching(q, HAND_MADE.map((p) => p.id));
+    const matched = await store.matcher.matching(q, HAND_MADE.map((p) => p.id));
     expect(matched).toBeInstanceOf(Set);
     return { outcome: 'page', found: page.ids.length };
   } catch (e) {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seededRng, type Rng } from '../../bench/lib/prng.ts';
 import { UserError } from '../../src/domain/errors.ts';
 import { parseSearchQuery, wordTokens, type SearchQuery } from '../../src/search/query.ts';
-import { FtsSearchIndex, rowidRanges, type FtsTuning, type Plan } from '../../src/store/sqlite/fts-search.ts';
+import { FtsSearchIndex, type FtsTuning, type Plan } from '../../src/store/sqlite/fts-search.ts';
 import type { Store } from '../../src/store/store.ts';
-import { storeWith } from './hand-made-papers.ts';
+import { items, paper, storeWith } from './hand-made-papers.ts';
 import { anyWord, NAMES, reference, syntheticPapers } from './synthetic-papers.ts';
 
 /**
@@ -75,7 +75,7 @@ describe.each(TUNINGS)('with %s', (_, tuning, shapes) => {
       if (tuning.window === undefined) expect(page.window, text).toBeNull();
       const someIds = PAPERS.filter(() => r.chance(0.3)).map((p) => p.id);
       const inSome = new Set(someIds);
-      expect([...(await store.search.matching(q, someIds))].sort(), text).toEqual(expected.filter((id) => inSome.has(id)));
+      expect([...(await store.matcher.matching(q, someIds))].sort(), text).toEqual(expected.filter((id) => inSome.has(id)));
       if (expected.length > 0) nonEmpty++;
       seen.add(shape(await planner.plan(q)));
       if (walked.mock.calls.length > 0) seen.add('newest papers searched');
@@ -88,8 +88,15 @@ describe.each(TUNINGS)('with %s', (_, tuning, shapes) => {
   });
 });
 
+/** Papers by their own date, newest first (ties in the order they were stored): the order windows follow. */
+const byDateNewestFirst = (ids: string[]) =>
+  [...ids].sort((a, b) => {
+    const [pa, pb] = [PAPERS.find((p) => p.id === a)!, PAPERS.find((p) => p.id === b)!];
+    return pb.publishedAt!.slice(0, 10).localeCompare(pa.publishedAt!.slice(0, 10)) || b.localeCompare(a);
+  });
+
 describe('windows', () => {
-  it('a query with too many matches ranks only its newest, and says so', async () => {
+  it('a query with too many matches ranks only its newest by date, and says so', async () => {
     const store = await storeWith(PAPERS, { fts: { fullRankLimit: 20, window: 10 } });
     const q = parseSearchQuery('zebra OR quantum OR mamba');
     const all = reference(q, PAPERS);
@@ -97,42 +104,40 @@ describe('windows', () => {
     const page = await store.search.search(q, { limit: 1000, offset: 0 });
     expect(page.window).toBe(10);
     expect(page.ids).toHaveLength(10);
-    // The ten newest matches: papers are added in id order.
-    expect([...page.ids].sort()).toEqual(all.slice(-10));
+    // The papers were stored in id order with their dates shuffled: the window follows the dates.
+    expect([...page.ids].sort()).toEqual(byDateNewestFirst(all).slice(0, 10).sort());
     await store.close();
   });
 
-  it('a query of only common words lists the newest matches, title matches first', async () => {
+  it('an old paper stored after the new ones (a backfill) does not push them out of the window', async () => {
+    const store = await storeWith(PAPERS, { fts: { fullRankLimit: 20, window: 10 } });
+    const q = parseSearchQuery('zebra OR quantum OR mamba');
+    const before = (await store.search.search(q, { limit: 1000, offset: 0 })).ids;
+    const backfill = Array.from({ length: 30 }, (_, i) =>
+      paper(`1901.${String(i + 1).padStart(5, '0')}`, 'zebra quantum mamba', 'zebra quantum mamba', { publishedAt: '2019-01-01T00:00:00.000Z' }),
+    );
+    await store.papers.upsertMany(items(backfill), new Date('2026-07-02T00:00:00Z'));
+    expect((await store.search.search(q, { limit: 1000, offset: 0 })).ids.sort()).toEqual([...before].sort());
+    await store.close();
+  });
+
+  it('a query of only common words lists the newest matches by date, title matches first', async () => {
     const store = await storeWith(PAPERS, { fts: { maxScoredDf: 3, sampleRows: 1e6, commonWindow: 40 } });
     const q = parseSearchQuery('model');
     const page = await store.search.search(q, { limit: 1000, offset: 0 });
     expect(page.window).toBe(40);
-    // Papers are added in id order, so the newest matches have the highest ids.
-    expect([...page.ids].sort()).toEqual(reference(q, PAPERS).slice(-40));
+    const newest = byDateNewestFirst(reference(q, PAPERS)).slice(0, 40);
+    expect([...page.ids].sort()).toEqual([...newest].sort());
     const inTitle = (id: string) => wordTokens(PAPERS.find((p) => p.id === id)!.title).includes('model');
     const flags = page.ids.map(inTitle);
     const firstOther = flags.indexOf(false);
     expect(firstOther).toBeGreaterThan(0);
     expect(flags.slice(firstOther)).not.toContain(true);
+    // Each group newest first by date.
     const titleIds = page.ids.slice(0, firstOther);
-    expect(titleIds).toEqual([...titleIds].sort().reverse());
+    expect(titleIds).toEqual(newest.filter(inTitle));
     const otherIds = page.ids.slice(firstOther);
-    expect(otherIds).toEqual([...otherIds].sort().reverse());
+    expect(otherIds).toEqual(newest.filter((id) => !inTitle(id)));
     await store.close();
-  });
-});
-
-describe('rowidRanges (how matching() groups a day of papers)', () => {
-  it('joins rowids closer than the gap and splits at wider gaps', () => {
-    expect(rowidRanges([9, 1, 3, 2, 20, 40, 41], 6)).toEqual([
-      [1, 9],
-      [20, 20],
-      [40, 41],
-    ]);
-    expect(rowidRanges([9, 1, 3, 2], 5)).toEqual([
-      [1, 3],
-      [9, 9],
-    ]);
-    expect(rowidRanges([], 5)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { seededRng, type Rng } from '../../bench/lib/prng.ts';
 import type { Paper } from '../../src/domain/paper.ts';
-import { wordTokens, type SearchQuery, type Term } from '../../src/search/query.ts';
+import type { SearchQuery, Term } from '../../src/search/query.ts';
+import { foldedWords, stem } from '../../src/search/words.ts';
 import { paper } from './hand-made-papers.ts';
 
 /** Papers from a small Zipf-distributed vocabulary: some words are in nearly every paper, some in few. */
@@ -31,18 +32,29 @@ export function syntheticPapers(n: number): Paper[] {
   );
 }
 
-/** The papers a parsed query describes, by plain evaluation over their words (a phrase stays within one field). */
+/**
+ * The papers a parsed query describes, by plain evaluation over their words (a phrase stays
+ * within one field): title, abstract and keywords compared as Porter stems, author names as written.
+ */
 export function reference(q: SearchQuery, papers: Paper[]): string[] {
   const has = (list: string[], t: string[]) => list.some((_, i) => t.every((w, j) => list[i + j] === w));
-  const fields = (p: Paper): Record<Term['field'], string[][]> => {
-    const title = wordTokens(p.title);
-    const authors = wordTokens(p.authors.join('; '));
-    return { title: [title], authors: [authors], any: [title, wordTokens(p.abstract), authors, wordTokens(p.keywords.join('; '))] };
+  const stems = (text: string) => foldedWords(text).map(stem);
+  const fields = (p: Paper) => {
+    const title = stems(p.title);
+    const authors = foldedWords(p.authors.join('; '));
+    return { title, authors, text: [title, stems(p.abstract), stems(p.keywords.join('; '))] };
   };
   return papers
     .filter((p) => {
       const f = fields(p);
-      const matches = (t: Term) => f[t.field].some((list) => has(list, t.tokens));
+      const words = (t: Term) => foldedWords(t.tokens.join(' '));
+      const stemmed = (t: Term) => words(t).map(stem);
+      const matches = (t: Term) =>
+        t.field === 'title'
+          ? has(f.title, stemmed(t))
+          : t.field === 'authors'
+            ? has(f.authors, words(t))
+            : f.text.some((list) => has(list, stemmed(t))) || has(f.authors, words(t));
       return q.must.every((c) => c.some(matches)) && !q.not.some(matches) && (!q.since || (p.publishedAt ?? '') >= q.since);
     })
     .map((p) => p.id)

@@ -1,10 +1,15 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { wordTokens, type SearchQuery, type Term } from '../../search/query.ts';
+import { withCompletionsTier, type SearchQuery, type Term } from '../../search/query.ts';
+import { byProximity, PROXIMITY_DEPTH } from '../../search/proximity.ts';
+import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
+import { AUTHOR_MARK, FTS_ROWID_SQL, SEQ_BITS, SEQ_OF_ROWID_SQL } from './fts-rows.ts';
 
 /*
  * Full-text search over papers_fts (FTS5), built for a million papers on a small machine.
+ * The index stems English and orders rowids by the paper's own date (see fts-rows.ts), so
+ * "newest" below means newest by date.
  * Three FTS5 costs shape it (measured in bench/README.md):
  *  - bm25() first reads the whole doclist of every phrase in the query to weigh it: one pass
  *    over "the" at 1M papers is about 25 ms, whatever rowid range is being ranked.
@@ -15,10 +20,8 @@ import type { SearchIndex, SearchPage } from '../search-index.ts';
  * when there are too many, and an AND of common words is evaluated one clause at a time.
  */
 
-const FTS_COLUMN: Record<Term['field'], string | null> = { any: null, title: 'title', authors: 'authors_text' };
-
 /** BM25 column weights, in FTS column order: title, abstract, authors, keywords. */
-export const BM25_WEIGHTS = [10, 1, 4, 2] as const;
+export const BM25_WEIGHTS = [10, 1, 4, 4] as const;
 
 const RANK_FUNCTION = `bm25(${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
 
@@ -53,31 +56,39 @@ export const DEFAULT_TUNING: FtsTuning = {
   checkBudget: 100,
 };
 
-const quoted = (t: Term) => `"${t.tokens.join(' ')}"`;
+const phrase = (tokens: readonly string[]) => `"${tokens.join(' ')}"`;
+const authorPhrase = (tokens: readonly string[]) => `{authors} : "${tokens.map((t) => t + AUTHOR_MARK).join(' ')}"`;
 
 /**
- * FTS5 MATCH text for one term. Tokens hold only letters, digits and marks (see
+ * FTS5 MATCH text for a parsed query. Tokens hold only letters, digits and marks (see
  * `wordTokens`), so no `"` can appear inside the quotes and no user text is read as syntax.
+ * A plain word matches the stemmed text, or an author's name exactly as written; it is looked
+ * up among author names only when some author has it (`names`): an OR costs a second doclist.
  */
-function termExpr(t: Term): string {
-  const col = FTS_COLUMN[t.field];
-  return col ? `{${col}} : ${quoted(t)}` : quoted(t);
-}
+export class FtsExpressions {
+  constructor(private readonly names: ReadonlySet<string> = new Set()) {}
 
-/** Terms ORed: one clause of the query, or its exclusions. */
-function clauseExpr(c: Term[]): string {
-  return c.length === 1 ? termExpr(c[0]!) : `(${c.map(termExpr).join(' OR ')})`;
-}
+  term(t: Term): string {
+    switch (t.field) {
+      case 'title':
+        return `{title} : ${phrase(t.tokens)}`;
+      case 'authors':
+        return authorPhrase(t.tokens);
+      case 'any':
+        return this.names.has(t.tokens.join(' ')) ? `(${phrase(t.tokens)} OR ${authorPhrase(t.tokens)})` : phrase(t.tokens);
+    }
+  }
 
-/** `clauses` ANDed, minus any paper matching one of `excluded`. */
-function matchExpr(clauses: Term[][], excluded: Term[]): string {
-  const all = clauses.map(clauseExpr).join(' AND ');
-  return excluded.length === 0 ? all : `(${all}) NOT ${clauseExpr(excluded)}`;
-}
+  /** Terms ORed: one clause of the query, or its exclusions. */
+  clause(c: Term[]): string {
+    return c.length === 1 ? this.term(c[0]!) : `(${c.map((t) => this.term(t)).join(' OR ')})`;
+  }
 
-/** The whole query as one FTS5 MATCH expression. */
-export function toFtsMatch(q: SearchQuery): string {
-  return matchExpr(q.must, q.not);
+  /** `clauses` ANDed, minus any paper matching one of `excluded`. */
+  match(clauses: Term[][], excluded: Term[]): string {
+    const all = clauses.map((c) => this.clause(c)).join(' AND ');
+    return excluded.length === 0 ? all : `(${all}) NOT ${this.clause(excluded)}`;
+  }
 }
 
 /**
@@ -86,6 +97,10 @@ export function toFtsMatch(q: SearchQuery): string {
  * because FTS5 told SQLite it had applied it. So every rowid bound goes through a CAST.
  */
 const int = (n: number) => sql`CAST(${n} AS INTEGER)`;
+
+/** The papers row of an FTS row: its seq is the rowid's low bits. */
+const JOIN_PAPERS = sql.raw(`JOIN papers p ON p.seq = ${SEQ_OF_ROWID_SQL('f.rowid')}`);
+const seqOf = (rowid: number) => rowid % SEQ_BITS;
 
 /**
  * How a query will be run. `scored`: bm25() ranks the matches of `scored` (the clauses rare
@@ -96,14 +111,14 @@ const int = (n: number) => sql`CAST(${n} AS INTEGER)`;
  */
 export type Plan =
   | { kind: 'scored'; scored: string; few: boolean; checked: boolean; check: string[]; exclude: string | null }
-  | { kind: 'recent'; all: string };
+  | { kind: 'recent'; all: string; clauses: string[]; exclude: string | null };
 
 interface Ranked {
   ids: string[];
   window: number | null;
 }
 
-/** How many ranked papers a page needs, and which (the exact-title papers, already placed) to leave out. */
+/** How many ranked papers a page still needs, and which (by seq: the exact-title papers, already placed) to leave out. */
 interface Want {
   n: number;
   skip: number[];
@@ -115,7 +130,11 @@ const COMMON_CACHE = { entries: 10_000, growth: 0.02 } as const;
 export class FtsSearchIndex implements SearchIndex {
   private readonly tuning: FtsTuning;
   /** Verdicts of isCommon by term, with the store size they were judged at: common words recur in queries. */
-  private readonly commonCache = new Map<string, { common: boolean; atSeq: number }>();
+  private readonly commonCache = new Map<string, { common: boolean; atSize: number }>();
+  /** Whether some author's name holds a word (or phrase). A "yes" stays true; a "no" is asked again once the store has changed. */
+  private readonly nameCache = new Map<string, { known: boolean; atSize: number }>();
+  /** The rowid of the n-th newest paper, by n, with the store size it was read at. */
+  private readonly floors = new Map<number, { rowid: number | null; atSize: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -124,54 +143,41 @@ export class FtsSearchIndex implements SearchIndex {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
   }
 
+  /**
+   * Exact titles first, then the query ranked with its words as typed (whole words, in any of
+   * their forms), then, when the last word is still being typed, the papers that only its
+   * completions match. Each tier is ranked by BM25 and then proximity (src/search/proximity.ts),
+   * from the top, and the page sliced from the whole, so page 2 starts where page 1 ended.
+   */
   async search(q: SearchQuery, page: { limit: number; offset: number }): Promise<SearchPage> {
-    const exact = q.titleKey && q.titleKey.includes(' ') ? await this.exactTitle(q.titleKey) : [];
-    // Always from the top, then sliced, with the exact-title papers left out of the ranking
-    // wherever they would fall in it: page 2 starts exactly where page 1 ended.
+    const exact = q.titleKey ? await this.exactTitle(q.titleKey) : [];
     const want: Want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
-    let ranked: Ranked = { ids: [], window: null };
-    if (want.n > 0) {
-      const plan = await this.plan(q);
-      ranked =
-        plan.kind === 'recent'
-          ? await this.listRecent(q, plan.all, want)
-          : plan.checked
-            ? await this.rankChecked(plan, q.since, want)
-            : await this.rankAll(plan, q.since, want);
+    const ids = exact.map((e) => e.id);
+    let window: number | null = null;
+    for (const tier of [q, withCompletionsTier(q)]) {
+      if (tier === null || want.n <= 0) continue;
+      const ranked = await this.rank(tier, { ...want, n: Math.max(want.n, PROXIMITY_DEPTH) });
+      ids.push(...(await byProximity(this.db, tier, ranked.ids)).slice(0, want.n));
+      window ??= ranked.window;
+      want.n -= Math.min(want.n, ranked.ids.length);
     }
-    const all = [...exact.map((e) => e.id), ...ranked.ids];
-    return { ids: all.slice(page.offset, page.offset + page.limit), hasMore: all.length > page.offset + page.limit, window: ranked.window };
+    return { ids: ids.slice(page.offset, page.offset + page.limit), hasMore: ids.length > page.offset + page.limit, window };
+  }
+
+  private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
+    const plan = await this.plan(q);
+    if (plan.kind === 'recent') return this.listRecent(q, plan, want);
+    return plan.checked ? this.rankChecked(plan, q.since, want) : this.rankAll(plan, q.since, want);
   }
 
   async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
-    await sql`
-      INSERT INTO papers_fts(rowid, title, abstract, authors_text, keywords_text)
-      SELECT seq, title, abstract, authors_text, keywords_text FROM papers WHERE seq > ${int(afterSeq)}`.execute(trx);
-  }
-
-  /**
-   * Topic matching for a day's papers. No ranking, so no bm25() cost: the day's papers are
-   * found by rowid, and the query is run over the few rowid ranges they occupy (papers
-   * ingested together sit together). A range costs one seek; a lookup per paper would cost
-   * about as much each.
-   */
-  async matching(q: SearchQuery, paperIds: readonly string[]): Promise<Set<string>> {
-    if (paperIds.length === 0) return new Set();
-    const rows = await sql<{ seq: number; id: string; published_at: string | null }>`
-      SELECT seq, id, published_at FROM papers WHERE id IN (SELECT value FROM json_each(${JSON.stringify(paperIds)}))`.execute(this.db);
-    const wanted = new Map<number, string>();
-    for (const r of rows.rows) if (!q.since || (r.published_at !== null && r.published_at >= q.since)) wanted.set(r.seq, r.id);
-    const match = toFtsMatch(q);
-    const found = new Set<string>();
-    for (const [lo, hi] of rowidRanges([...wanted.keys()], MATCHING_GAP)) {
-      const hits = await sql<{ rowid: number }>`
-        SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${match} AND rowid BETWEEN ${int(lo)} AND ${int(hi)}`.execute(this.db);
-      for (const h of hits.rows) {
-        const id = wanted.get(h.rowid);
-        if (id !== undefined) found.add(id);
-      }
-    }
-    return found;
+    await sql
+      .raw(
+        `INSERT INTO papers_fts(rowid, title, abstract, authors, keywords)
+        SELECT ${FTS_ROWID_SQL('p')}, p.title, p.abstract, paperboy_author_words(p.authors_text), p.keywords_text
+        FROM papers p WHERE p.seq > ${Math.trunc(afterSeq)}`,
+      )
+      .execute(trx);
   }
 
   /**
@@ -180,35 +186,56 @@ export class FtsSearchIndex implements SearchIndex {
    * that the benchmark and tests can tell which way a query ran.
    */
   async plan(q: SearchQuery): Promise<Plan> {
-    const maxSeq = await this.maxSeq();
+    const size = await this.size();
     const seen = new Map<string, Promise<boolean>>();
     const isCommon = (t: Term) => {
-      const key = t.tokens.join(' ');
+      const key = `${t.field}:${t.tokens.join(' ')}`;
       let p = seen.get(key);
-      if (!p) seen.set(key, (p = this.isCommon(t, maxSeq)));
+      if (!p) seen.set(key, (p = this.isCommon(t, size)));
       return p;
     };
     const clauseCommon = await Promise.all(q.must.map(async (c) => (await Promise.all(c.map(isCommon))).some(Boolean)));
     const notCommon = await Promise.all(q.not.map(isCommon));
+    const expr = new FtsExpressions(await this.authorNames([...q.must.flat(), ...q.not], size));
     const rare = q.must.filter((_, i) => !clauseCommon[i]);
-    if (rare.length === 0) return { kind: 'recent', all: toFtsMatch(q) };
+    if (rare.length === 0) {
+      return { kind: 'recent', all: expr.match(q.must, q.not), clauses: q.must.map((c) => expr.clause(c)), exclude: q.not.length > 0 ? expr.clause(q.not) : null };
+    }
     const common = q.must.filter((_, i) => clauseCommon[i]);
     const commonNot = q.not.filter((_, i) => notCommon[i]);
     // A clause of one word in at most `fullRankLimit` papers caps the matches: no window needed.
-    const single = rare.filter((c) => c.length === 1 && c[0]!.tokens.length === 1).map((c) => c[0]!.tokens[0]!);
+    const single = rare.filter((c) => c.length === 1 && c[0]!.tokens.length === 1 && c[0]!.field !== 'authors').map((c) => c[0]!.tokens[0]!);
     let few = false;
-    for (const w of single) if ((few = !(await this.isCommonWord(w, this.tuning.fullRankLimit, maxSeq)))) break;
+    for (const w of single) if ((few = !(await this.isCommonWord(w, this.tuning.fullRankLimit, size)))) break;
     return {
       kind: 'scored',
       few,
-      scored: matchExpr(
+      scored: expr.match(
         rare,
         q.not.filter((_, i) => !notCommon[i]),
       ),
       checked: common.length + commonNot.length > 0,
-      check: common.map(clauseExpr),
-      exclude: commonNot.length > 0 ? clauseExpr(commonNot) : null,
+      check: common.map((c) => expr.clause(c)),
+      exclude: commonNot.length > 0 ? expr.clause(commonNot) : null,
     };
+  }
+
+  /** Which plain words and phrases of the query are also some author's name (one cached probe each). */
+  private async authorNames(terms: Term[], size: number): Promise<Set<string>> {
+    const names = new Set<string>();
+    for (const t of terms) {
+      if (t.field !== 'any') continue;
+      const key = t.tokens.join(' ');
+      const cached = this.nameCache.get(key);
+      let known = cached && (cached.known || cached.atSize === size) ? cached.known : undefined;
+      if (known === undefined) {
+        known = (await this.nthNewest(authorPhrase(t.tokens), 1)) !== null;
+        if (this.nameCache.size >= COMMON_CACHE.entries) this.nameCache.delete(this.nameCache.keys().next().value!);
+        this.nameCache.set(key, { known, atSize: size });
+      }
+      if (known) names.add(key);
+    }
+    return names;
   }
 
   /**
@@ -217,27 +244,30 @@ export class FtsSearchIndex implements SearchIndex {
    * phrase through the papers of its rarest word, checking positions, so that word sets the
    * cost). A word is judged from the newest `sampleRows` papers: is its k-th newest match
    * among them? The walk stops after k matches, so the probe is cheap for common and rare
-   * words alike; verdicts are cached while the store grows by less than 2%.
+   * words alike; verdicts are cached while the store grows by less than 2%. Author names are
+   * never common enough to matter: even the commonest is in a small share of papers.
    */
-  private async isCommon(t: Term, maxSeq: number): Promise<boolean> {
+  private async isCommon(t: Term, size: number): Promise<boolean> {
+    if (t.field === 'authors') return false;
     const { maxScoredDf, phraseCostFactor } = this.tuning;
     const words = [...new Set(t.tokens)];
-    if (words.length === 1) return this.isCommonWord(words[0]!, maxScoredDf, maxSeq);
-    for (const w of words) if (!(await this.isCommonWord(w, maxScoredDf / phraseCostFactor, maxSeq))) return false;
+    if (words.length === 1) return this.isCommonWord(words[0]!, maxScoredDf, size);
+    for (const w of words) if (!(await this.isCommonWord(w, maxScoredDf / phraseCostFactor, size))) return false;
     return true;
   }
 
-  private async isCommonWord(word: string, limit: number, maxSeq: number): Promise<boolean> {
-    if (maxSeq <= limit) return false;
+  private async isCommonWord(word: string, limit: number, size: number): Promise<boolean> {
+    if (size <= limit) return false;
     const key = `${limit}:${word}`;
     const cached = this.commonCache.get(key);
-    if (cached && maxSeq >= cached.atSeq && maxSeq - cached.atSeq <= cached.atSeq * COMMON_CACHE.growth) return cached.common;
-    const sample = Math.min(this.tuning.sampleRows, maxSeq);
-    const k = Math.floor((sample * limit) / maxSeq) + 1;
-    const kth = await this.nthNewest(`"${word}"`, k);
-    const common = kth !== null && kth > maxSeq - sample;
+    if (cached && size >= cached.atSize && size - cached.atSize <= cached.atSize * COMMON_CACHE.growth) return cached.common;
+    const sample = Math.min(this.tuning.sampleRows, size);
+    const k = Math.floor((sample * limit) / size) + 1;
+    const kth = await this.nthNewest(phrase([word]), k);
+    const floor = await this.newestPapersFloor(sample);
+    const common = kth !== null && floor !== null && kth >= floor;
     if (this.commonCache.size >= COMMON_CACHE.entries) this.commonCache.delete(this.commonCache.keys().next().value!);
-    this.commonCache.set(key, { common, atSeq: maxSeq });
+    this.commonCache.set(key, { common, atSize: size });
     return common;
   }
 
@@ -246,7 +276,7 @@ export class FtsSearchIndex implements SearchIndex {
     const match = plan.scored;
     const minSeq = plan.few ? null : await this.windowStart(match);
     const rows = await sql<{ id: string }>`
-      SELECT p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
+      SELECT p.id FROM papers_fts f ${JOIN_PAPERS}
       WHERE f.papers_fts MATCH ${match} AND f.rank MATCH ${RANK_FUNCTION}
         ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)} ${skipFilter(want)}
       ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
@@ -265,7 +295,7 @@ export class FtsSearchIndex implements SearchIndex {
     const { window, checkBudget } = this.tuning;
     const minSeq = plan.few ? null : await this.windowStart(plan.scored);
     const ranked = await sql<{ rowid: number; id: string }>`
-      SELECT f.rowid, p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
+      SELECT f.rowid, p.id FROM papers_fts f ${JOIN_PAPERS}
       WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
         ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)} ${skipFilter(want)}
       ORDER BY f.rank LIMIT ${int(checkBudget)}`.execute(this.db);
@@ -312,7 +342,7 @@ export class FtsSearchIndex implements SearchIndex {
     // The unary + keeps SQLite from handing the IN list to FTS5 as one rowid lookup per
     // candidate (each would weigh the scored words again): it filters one ranked pass instead.
     const ranked = await sql<{ id: string }>`
-      SELECT p.id FROM papers_fts f JOIN papers p ON p.seq = f.rowid
+      SELECT p.id FROM papers_fts f ${JOIN_PAPERS}
       WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
         AND f.rowid BETWEEN ${int(candidates[candidates.length - 1]!)} AND ${int(candidates[0]!)}
         AND +f.rowid IN (SELECT value FROM json_each(${JSON.stringify(candidates)})) ${sinceFilter(since)} ${skipFilter(want)}
@@ -324,26 +354,28 @@ export class FtsSearchIndex implements SearchIndex {
    * Every clause common, so nothing is scored: the newest `commonWindow` matches, those with
    * the words in their title first, each group newest first.
    */
-  private async listRecent(q: SearchQuery, all: string, want: Want): Promise<Ranked> {
+  private async listRecent(q: SearchQuery, plan: Extract<Plan, { kind: 'recent' }>, want: Want): Promise<Ranked> {
     const { commonWindow, recentPapers } = this.tuning;
     let rowids: number[];
     let limited = false;
     if (q.must.length === 1 && q.must[0]!.every((t) => t.tokens.length === 1)) {
       // Common single words: their matches are dense, so the walk back soon has enough.
-      rowids = await this.newest(all, commonWindow + 1);
+      rowids = await this.newest(plan.all, commonWindow + 1);
     } else {
       // An AND, or a phrase (its words may be common while it is rare), could walk far back:
       // look only among the newest papers, one clause at a time.
       const range = await this.recentRange();
       limited = range.limited;
-      rowids = await this.recentMatches(q.must.map(clauseExpr), q.not.length > 0 ? clauseExpr(q.not) : null, range.floor, commonWindow + 1);
+      rowids = await this.recentMatches(plan.clauses, plan.exclude, range.floor, commonWindow + 1);
     }
+    const kept = rowids.slice(0, commonWindow);
+    const order = new Map(kept.map((rowid, i) => [seqOf(rowid), i]));
     const rows = await sql<{ seq: number; id: string; title: string; published_at: string | null }>`
       SELECT seq, id, title, published_at FROM papers
-      WHERE seq IN (SELECT value FROM json_each(${JSON.stringify(rowids.slice(0, commonWindow))}))`.execute(this.db);
+      WHERE seq IN (SELECT value FROM json_each(${JSON.stringify([...order.keys()])}))`.execute(this.db);
     const skip = new Set(want.skip);
     const newest = rows.rows
-      .sort((a, b) => b.seq - a.seq)
+      .sort((a, b) => order.get(a.seq)! - order.get(b.seq)!)
       .filter((r) => !skip.has(r.seq) && (!q.since || (r.published_at !== null && r.published_at >= q.since)));
     const inTitle = titleMatcher(q);
     const [titled, rest] = partition(newest, (r) => inTitle(r.title));
@@ -353,8 +385,9 @@ export class FtsSearchIndex implements SearchIndex {
 
   /** The first rowid of the newest `recentPapers`, and whether older papers are left out. */
   private async recentRange(): Promise<{ floor: number; limited: boolean }> {
-    const maxSeq = await this.maxSeq();
-    return { floor: Math.max(1, maxSeq - this.tuning.recentPapers + 1), limited: maxSeq > this.tuning.recentPapers };
+    const size = await this.size();
+    const floor = size > this.tuning.recentPapers ? await this.newestPapersFloor(this.tuning.recentPapers) : null;
+    return { floor: floor ?? 0, limited: floor !== null };
   }
 
   /**
@@ -374,9 +407,25 @@ export class FtsSearchIndex implements SearchIndex {
     return this.db.selectFrom('papers').select(['id', 'seq']).where('title_key', '=', key).orderBy('seq', 'desc').limit(3).execute();
   }
 
-  private async maxSeq(): Promise<number> {
+  /** How many papers the store holds, near enough: seqs are handed out in order and papers are rarely deleted. */
+  private async size(): Promise<number> {
     const r = await this.db.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
     return Number(r?.m ?? 0);
+  }
+
+  /**
+   * The rowid of the n-th newest paper (by date), or null when there are fewer: the floor of
+   * "the newest n papers". A walk down the index's own rowids, cached while the store grows by
+   * less than 2% (new papers mostly land on top, so an old floor only widens the range a little).
+   */
+  private async newestPapersFloor(n: number): Promise<number | null> {
+    const size = await this.size();
+    const cached = this.floors.get(n);
+    if (cached && size >= cached.atSize && size - cached.atSize <= cached.atSize * COMMON_CACHE.growth) return cached.rowid;
+    const r = await sql<{ rowid: number }>`SELECT rowid FROM papers_fts ORDER BY rowid DESC LIMIT 1 OFFSET ${int(n - 1)}`.execute(this.db);
+    const rowid = r.rows[0]?.rowid ?? null;
+    this.floors.set(n, { rowid, atSize: size });
+    return rowid;
   }
 
   /** The rowid of the `window`-th newest match when there are more than `fullRankLimit`, else null. */
@@ -406,32 +455,15 @@ export class FtsSearchIndex implements SearchIndex {
   }
 }
 
-/** Papers whose rowids lie closer than this are matched with one range query rather than two. */
-const MATCHING_GAP = 2_000;
-
-/** Sorted rowids grouped into [lo, hi] ranges, a new range starting after a gap wider than `gap`. */
-export function rowidRanges(rowids: number[], gap: number): Array<[number, number]> {
-  const sorted = [...rowids].sort((a, b) => a - b);
-  const ranges: Array<[number, number]> = [];
-  for (const r of sorted) {
-    const last = ranges[ranges.length - 1];
-    if (last && r - last[1] <= gap) last[1] = r;
-    else ranges.push([r, r]);
-  }
-  return ranges;
-}
-
-/** Folded like FTS5's unicode61 with remove_diacritics: case and accents ignored. */
-function folded(text: string): string[] {
-  return /^[\x00-\x7f]*$/.test(text) ? (text.toLowerCase().match(/[a-z0-9]+/g) ?? []) : wordTokens(text.normalize('NFD').replace(/\p{M}/gu, ''));
-}
+/** Stems of a text's words, as the index holds them. */
+const stems = (text: string) => foldedWords(text).map(stem);
 
 /** A test of whether a title holds a term of every clause of the query (author terms count as met: they cannot). */
 function titleMatcher(q: SearchQuery): (title: string) => boolean {
-  const clauses = q.must.map((c) => c.map((t) => (t.field === 'authors' ? null : folded(t.tokens.join(' ')))));
+  const clauses = q.must.map((c) => c.map((t) => (t.field === 'authors' ? null : stems(t.tokens.join(' ')))));
   const holds = (words: string[], phrase: string[]) => words.some((_, i) => phrase.every((w, j) => words[i + j] === w));
   return (title) => {
-    const words = folded(title);
+    const words = stems(title);
     return clauses.every((c) => c.some((phrase) => phrase === null || holds(words, phrase)));
   };
 }
@@ -444,7 +476,7 @@ function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
 }
 
 function skipFilter(want: Want): RawBuilder<unknown> {
-  return want.skip.length > 0 ? sql`AND f.rowid NOT IN (SELECT value FROM json_each(${JSON.stringify(want.skip)}))` : sql``;
+  return want.skip.length > 0 ? sql`AND p.seq NOT IN (SELECT value FROM json_each(${JSON.stringify(want.skip)}))` : sql``;
 }
 
 function sinceFilter(since: string | null): RawBuilder<unknown> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { deliveryOutbox } from './migration-0002-delivery.ts';
+import { wordForms } from './migration-0003-word-forms.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -160,6 +161,7 @@ export const sqliteMigrations: Record<string, Migration> = {
     },
   },
   '0002_delivery_outbox': deliveryOutbox,
+  '0003_search_word_forms': wordForms,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({

@@ -3,6 +3,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from '../schema.ts';
+import { registerFtsFunctions } from './fts-rows.ts';
 import { inlineMigrations, sqliteMigrations } from './migrations.ts';
 
 export interface SqliteHandle {
@@ -22,6 +23,8 @@ export async function openSqlite(path: string): Promise<SqliteHandle> {
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('cache_size = -65536');
+  // Before migrating: the index triggers call it.
+  registerFtsFunctions(raw);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const migrator = new Migrator({ db, provider: inlineMigrations(sqliteMigrations) });
   const { error, results } = await migrator.migrateToLatest();

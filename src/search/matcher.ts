@@ -1,0 +1,157 @@
+import type { SearchQuery, Term } from './query.ts';
+import { foldedWords, stem } from './words.ts';
+
+/**
+ * Topic matching in memory: which of a few thousand papers (a digest's candidates) a query
+ * matches, with the search index's semantics (stemmed title, abstract and keywords; author names
+ * as written; phrases within one field; OR inside a clause, AND across clauses, NOT) but no
+ * database round trip per topic. A digest run asks the same papers about every topic of every
+ * channel, so the papers are analysed once and each topic costs a few bitset operations.
+ */
+
+/** A paper's text as the matcher needs it. */
+export interface MatchablePaper {
+  id: string;
+  title: string;
+  abstract: string;
+  authorsText: string;
+  keywordsText: string;
+  publishedAt: string | null;
+}
+
+/** A paper's words, analysed once: stems of each stemmed field, folded author words. */
+export interface AnalysedPaper {
+  id: string;
+  publishedAt: string | null;
+  title: string[];
+  abstract: string[];
+  keywords: string[];
+  authors: string[];
+}
+
+type Field = 'title' | 'abstract' | 'keywords' | 'authors';
+const STEMMED: readonly Field[] = ['title', 'abstract', 'keywords'];
+
+export function analysePaper(p: MatchablePaper): AnalysedPaper {
+  return {
+    id: p.id,
+    publishedAt: p.publishedAt,
+    title: foldedWords(p.title).map(cachedStem),
+    abstract: foldedWords(p.abstract).map(cachedStem),
+    keywords: foldedWords(p.keywordsText).map(cachedStem),
+    authors: foldedWords(p.authorsText),
+  };
+}
+
+/** Stems recur across papers; the Porter rules run once per distinct word. */
+const stems = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
+function cachedStem(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+    stems.set(word, (s = stem(word)));
+  }
+  return s;
+}
+
+/** A set of paper indexes as bits. */
+type Bits = Uint32Array;
+
+export class PaperMatcher {
+  /** For each field group, each word: the papers holding it. */
+  private readonly postings = { text: new Map<string, Bits>(), title: new Map<string, Bits>(), authors: new Map<string, Bits>() };
+  private readonly words: number;
+
+  constructor(private readonly papers: readonly AnalysedPaper[]) {
+    this.words = Math.ceil(papers.length / 32);
+    papers.forEach((p, i) => {
+      for (const f of STEMMED) for (const w of p[f]) this.mark(this.postings.text, w, i);
+      for (const w of p.title) this.mark(this.postings.title, w, i);
+      for (const w of p.authors) this.mark(this.postings.authors, w, i);
+    });
+  }
+
+  /** The ids of the papers `q` matches. */
+  matching(q: SearchQuery): Set<string> {
+    let all: Bits | null = null;
+    for (const clause of q.must) {
+      const any = this.empty();
+      for (const t of clause) or(any, this.termBits(t));
+      all = all ? and(all, any) : any;
+    }
+    const result = all ?? this.empty();
+    for (const t of q.not) andNot(result, this.termBits(t));
+    const ids = new Set<string>();
+    this.papers.forEach((p, i) => {
+      if (has(result, i) && (!q.since || (p.publishedAt !== null && p.publishedAt >= q.since))) ids.add(p.id);
+    });
+    return ids;
+  }
+
+  private termBits(t: Term): Bits {
+    const folded = t.tokens.flatMap((tok) => foldedWords(tok));
+    if (folded.length === 0) return this.empty();
+    const stemmed = folded.map(cachedStem);
+    switch (t.field) {
+      case 'title':
+        return this.phrase(this.postings.title, stemmed, ['title']);
+      case 'authors':
+        return this.phrase(this.postings.authors, folded, ['authors']);
+      case 'any':
+        return or(this.phrase(this.postings.text, stemmed, STEMMED), this.phrase(this.postings.authors, folded, ['authors']));
+    }
+  }
+
+  /** Papers holding every word, then (for a phrase) checked for the words in a row in one of `fields`. */
+  private phrase(postings: Map<string, Bits>, words: string[], fields: readonly Field[]): Bits {
+    let bits: Bits | null = null;
+    for (const w of new Set(words)) {
+      const p = postings.get(w);
+      if (!p) return this.empty();
+      bits = bits ? and(bits, p) : p.slice();
+    }
+    const result = bits!;
+    if (words.length === 1) return result;
+    this.papers.forEach((paper, i) => {
+      if (has(result, i) && !fields.some((f) => holdsPhrase(paper[f], words))) result[i >> 5]! &= ~(1 << (i & 31));
+    });
+    return result;
+  }
+
+  private mark(postings: Map<string, Bits>, word: string, i: number): void {
+    let bits = postings.get(word);
+    if (!bits) postings.set(word, (bits = this.empty()));
+    bits[i >> 5]! |= 1 << (i & 31);
+  }
+
+  private empty(): Bits {
+    return new Uint32Array(this.words);
+  }
+}
+
+function holdsPhrase(words: readonly string[], phrase: readonly string[]): boolean {
+  outer: for (let i = 0; i + phrase.length <= words.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+const has = (b: Bits, i: number) => (b[i >> 5]! & (1 << (i & 31))) !== 0;
+
+function or(into: Bits, b: Bits): Bits {
+  for (let k = 0; k < into.length; k++) into[k]! |= b[k]!;
+  return into;
+}
+
+function and(into: Bits, b: Bits): Bits {
+  for (let k = 0; k < into.length; k++) into[k]! &= b[k]!;
+  return into;
+}
+
+function andNot(into: Bits, b: Bits): Bits {
+  for (let k = 0; k < into.length; k++) into[k]! &= ~b[k]!;
+  return into;
+}
