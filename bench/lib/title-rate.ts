@@ -2,6 +2,7 @@ import type { IngestItem } from '../../src/domain/paper.ts';
 import { titleKey } from '../../src/domain/paper.ts';
 import { UserError } from '../../src/domain/errors.ts';
 import { parseSearchQuery } from '../../src/search/query.ts';
+import { searchPapers } from '../../src/search/search-papers.ts';
 import type { Store } from '../../src/store/store.ts';
 
 export interface TitleRank {
@@ -25,8 +26,9 @@ export interface TitleRateReport {
 }
 
 /**
- * Searches every paper's exact title and records where the paper comes. `exactShortcut:
- * false` drops the title-key lookup, leaving the full-text ranking alone to find it.
+ * Searches every paper's exact title, as `/papers search` does, and records where the paper
+ * comes. `exactShortcut: false` drops the title-key lookup (and the completion and correction
+ * of words), leaving the full-text ranking alone to find it.
  */
 export async function titleRanks(store: Store, items: IngestItem[], opts: { exactShortcut: boolean; depth?: number }): Promise<TitleRateReport> {
   const depth = opts.depth ?? 10;
@@ -37,8 +39,8 @@ export async function titleRanks(store: Store, items: IngestItem[], opts: { exac
   for (const p of papers) {
     const shared = sharing.get(titleKey(p.title)) ?? 1;
     try {
-      const q = parseSearchQuery(p.title);
-      const page = await store.search.search(opts.exactShortcut ? q : { ...q, titleKey: null }, { limit: depth, offset: 0 });
+      const want = { limit: depth, offset: 0 };
+      const page = opts.exactShortcut ? (await searchPapers(store, p.title, want)).page : await store.search.search({ ...parseSearchQuery(p.title), titleKey: null }, want);
       const at = page.ids.indexOf(p.id);
       ranks.push({ id: p.id, title: p.title, rank: at === -1 ? null : at + 1, sharing: shared, refused: null });
     } catch (e) {

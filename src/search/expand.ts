@@ -33,6 +33,8 @@ export async function completeLastWord(q: SearchQuery, vocabulary: Vocabulary): 
 export interface Misspellings {
   sure: Correction[];
   likely: Correction[];
+  /** Words in no paper with nothing close enough to suggest. */
+  unknown: string[];
 }
 
 /**
@@ -41,7 +43,7 @@ export interface Misspellings {
  */
 export async function findMisspellings(q: SearchQuery, vocabulary: Vocabulary): Promise<Misspellings> {
   const completing = q.lastWord && q.lastWord.completions.length > 0 ? termAt(q, q.lastWord) : null;
-  const found: Misspellings = { sure: [], likely: [] };
+  const found: Misspellings = { sure: [], likely: [], unknown: [] };
   const seen = new Set<string>();
   for (const t of q.must.flat()) {
     if (t.quoted || t.field === 'authors' || t === completing) continue;
@@ -50,6 +52,7 @@ export async function findMisspellings(q: SearchQuery, vocabulary: Vocabulary): 
       seen.add(w);
       const a = await vocabulary.assess(w);
       if (a?.likely) (a.papers === 0 ? found.sure : found.likely).push({ from: w, to: a.likely.word });
+      else if (a?.papers === 0) found.unknown.push(w);
     }
   }
   return found;

@@ -73,6 +73,8 @@ export const COMPLETION = {
   minPrefix: 2,
   /** The most frequent words starting with the typed prefix that a search tries. */
   limit: 12,
+  /** Prefixes this long or longer are completed from the words table (their ranges are short). */
+  fromTable: 4,
 } as const;
 
 /** Words per lookup statement (bound parameters). */
@@ -90,10 +92,25 @@ export class Vocabulary {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The most frequent known words that start with `prefix` (never `prefix` itself), most frequent first. */
+  /**
+   * The most frequent known words that start with `prefix` (never `prefix` itself), most
+   * frequent first. A prefix of a few letters is completed from the snapshot (the table's range
+   * for it may be long); a longer one from the table itself, rare words included, so that a
+   * half-typed model name is found.
+   */
   async completions(prefix: string, limit: number = COMPLETION.limit): Promise<string[]> {
     if (prefix.length < COMPLETION.minPrefix) return [];
-    return (await this.current()).completions(prefix, limit);
+    if (prefix.length < COMPLETION.fromTable) return (await this.current()).completions(prefix, limit);
+    const rows = await this.db
+      .selectFrom('words')
+      .select('word')
+      .where('word', '>', prefix)
+      .where('word', '<', prefix + '\uffff')
+      .orderBy('df', 'desc')
+      .orderBy('word')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.word);
   }
 
   /**
@@ -105,17 +122,20 @@ export class Vocabulary {
   async assess(word: string): Promise<{ papers: number; likely: { word: string; papers: number } | null } | null> {
     if (!/^[a-z]+$/.test(word) || word.length < TYPO.minLength) return null;
     const snap = await this.current();
-    const papers = Math.max(snap.stemDf(stem(word)), await this.df(word));
+    const papers = await this.df(word);
     const needed = Math.max(1, TYPO.ratio * papers);
     // Most words are known well enough that no neighbour could outweigh them: no search at all.
     if (needed > snap.maxStemDf()) return { papers, likely: null };
+    // A word in no paper may be meant as another form of a known stem ("reinforcment"): say
+    // so. A rare real word is only worth replacing by one that matches other papers.
     const own = stem(word);
+    const differs = (w: string) => papers === 0 || stem(w) !== own;
     const weigh = (w: string, df: number) => ({ word: w, papers: Math.max(df, snap.stemDf(stem(w))) });
     // One edit: every word one edit away, looked up in the table itself (rare words included:
     // a misspelled model name is worth finding).
-    const near = [...(await this.dfOf([...editsOne(word)]))].filter(([w]) => stem(w) !== own).map(([w, df]) => weigh(w, df));
+    const near = [...(await this.dfOf([...editsOne(word)]))].filter(([w]) => differs(w)).map(([w, df]) => weigh(w, df));
     if (near.length === 0 && TYPO.maxDistance(word.length) >= 2) {
-      for (const w of snap.within(word, 2)) if (stem(w) !== own) near.push(weigh(w, 0));
+      for (const w of snap.within(word, 2)) if (differs(w)) near.push(weigh(w, 0));
     }
     const best = near.sort((x, y) => y.papers - x.papers || (x.word < y.word ? -1 : 1))[0];
     return { papers, likely: best && best.papers >= needed ? best : null };

@@ -118,6 +118,17 @@ describe('autocomplete', () => {
     expect(choices[0]?.value).toBe(PAPER_ID);
   });
 
+  it('keeps finding a paper while its last word is half-typed, and through a swapped letter', async () => {
+    const paper = (await h.store.papers.get(PAPER_ID))!;
+    const words = paper.title.split(/\s+/).filter((w) => /^[A-Za-z]{6,}$/.test(w));
+    expect(words.length).toBeGreaterThan(1);
+    const midWord = `${words[0]} ${words[1]!.slice(0, 4)}`;
+    expect((await suggest('vote', 'paper', midWord)).map((c) => c.value)).toContain(PAPER_ID);
+    const w = words[1]!;
+    const swapped = `${words[0]} ${w[0]}${w[2]}${w[1]}${w.slice(3)}`;
+    expect((await suggest('vote', 'paper', swapped)).map((c) => c.value)).toContain(PAPER_ID);
+  });
+
   it('offers nothing, quietly, for text that is not a query yet', async () => {
     expect(await suggest('vote', 'paper', '"')).toEqual([]);
   });
