@@ -17,7 +17,7 @@ export const search = defineCommand({
   examples: ['/papers search delta rule', '/papers search "state space" -vision since:2025-01-01', '/papers search author:"Tri Dao"'],
   async handler({ options, store, team, user }) {
     const page = options.page ?? 1;
-    const { query, page: result, corrections, typed, asTyped, didYouMean } = await searchPapers(store, options.query, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const { query, page: result, corrections, typed, asTyped } = await searchPapers(store, options.query, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     if (result.ids.length === 0) {
       return {
         text: page > 1 ? `No more results for \`${query.text}\` (page ${page}).` : `Nothing matches \`${query.text}\`. Try fewer or different words.`,
@@ -28,7 +28,6 @@ export const search = defineCommand({
     const first = (page - 1) * PAGE_SIZE + 1;
     const lines = [`Results ${first}–${first + papers.length - 1} for \`${query.text}\`.`];
     if (corrections.length > 0) lines.push(`Showing results for ${code(query.text)}; search instead for ${code(typed)}: ${code(`/papers search ${asTyped}`, 200)}`);
-    if (didYouMean) lines.push(`Did you mean ${code(didYouMean)}? ${code(`/papers search ${didYouMean}`, 200)}`);
     if (result.window) lines.push(`That matches a great many papers, so these are the best of the ${result.window.toLocaleString('en-US')} newest; add words or since: to narrow it.`);
     if (result.hasMore) lines.push(`More: \`/papers search ${query.text} page:${page + 1}\``);
     return { title: 'Search', text: lines.join('\n'), cards: await buildCards(store, team.id, user.id, papers), ephemeral: false };

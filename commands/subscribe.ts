@@ -20,7 +20,7 @@ export const subscribe = defineCommand({
     const topics = await store.topics.list(channel.id);
     if (topics.length >= MAX_TOPICS) throw new UserError('conflict', `This channel already follows ${MAX_TOPICS} topics; \`/papers unsubscribe\` one first.`);
     // A misspelled topic would match nothing, silently, forever: ask before saving it.
-    const { sure, unknown } = await findMisspellings(query, store.vocabulary);
+    const { corrections: sure, unknown } = await findMisspellings(query, store.vocabulary, 'unknown');
     if (sure.length > 0) {
       const meant = applyCorrections(query, sure).text;
       const words = sure.map((c) => code(c.from)).join(', ');

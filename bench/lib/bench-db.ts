@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/store.ts';
@@ -12,7 +12,9 @@ export const BENCH_DATA = join(HERE, '..', '.data');
 /** What the cached database depends on: a schema or generator change builds a new one. */
 export function cacheKey(total: number): string {
   const h = createHash('sha256');
-  for (const f of ['../../src/store/sqlite/migrations.ts', './generate.ts', './text-model.ts']) h.update(readFileSync(join(HERE, f)));
+  // Everything that decides what ingest writes: the SQLite schema and index, the vocabulary, the generator.
+  const sqlite = readdirSync(join(HERE, '../../src/store/sqlite')).filter((f) => f.endsWith('.ts')).sort().map((f) => `../../src/store/sqlite/${f}`);
+  for (const f of [...sqlite, '../../src/search/vocabulary.ts', '../../src/search/words.ts', './generate.ts', './text-model.ts']) h.update(readFileSync(join(HERE, f)));
   h.update(String(GENERATOR_VERSION));
   return `papers-${total}-${h.digest('hex').slice(0, 10)}.db`;
 }

@@ -50,6 +50,7 @@ function describe(sql: string): string {
   if (sql.includes('ORDER BY f.rank')) return sql.includes('json_each') ? 'bm25 over the candidates' : 'bm25 ranked page';
   if (/INTERSECT|EXCEPT/.test(sql)) return 'clauses intersected among the newest papers';
   if (sql.includes('rowid IN (SELECT value FROM json_each')) return 'common clause checked, one rowid lookup per paper';
+  if (!sql.includes('MATCH')) return 'walk down to the n-th newest paper';
   if (/LIMIT (1|2) OFFSET/.test(sql)) return 'walk back to the n-th newest match';
   if (/ORDER BY rowid DESC LIMIT/.test(sql)) return 'newest matches';
   return sql.replace(/\s+/g, ' ').slice(0, 60);
@@ -63,7 +64,7 @@ function judge(sql: string, plan: string[]): { verdict: string; ok: boolean } {
   if (scans.length === 0) problems.push('no FTS5 scan');
   for (const [, flagText, idx] of scans) {
     const flags = Number(flagText);
-    if (!idx!.includes('M')) problems.push('MATCH not given to FTS5');
+    if (sql.includes('MATCH') && !idx!.includes('M')) problems.push('MATCH not given to FTS5');
     if (sql.includes('ORDER BY f.rank') && !(flags & ORDER_RANK && idx!.includes('r'))) problems.push('rank order not consumed by FTS5');
     if (/ORDER BY rowid DESC|ORDER BY 1 DESC/.test(sql) && (flags & (ORDER_ROWID | ORDER_DESC)) !== (ORDER_ROWID | ORDER_DESC))
       problems.push('rowid order not consumed by FTS5');

@@ -20,6 +20,9 @@ export const KINDS = [
   'since:',
   'OR',
   'exclusion',
+  'other word form',
+  'half-typed',
+  'typo',
 ] as const;
 
 /** Fixed, because they are the expensive ones: a word in most papers, and phrases of such words. */
@@ -75,6 +78,21 @@ export async function buildQueryMix(corpus: CorpusDay[], db: Kysely<Database>, r
     'since:': () => `${rng.chance(0.5) ? rng.pick(VERY_COMMON) : twoFromOnePaper()[0]} since:${recentDay(365)}`,
     OR: () => twoFromOnePaper().join(' OR '),
     exclusion: () => twoFromOnePaper().join(' -'),
+    'other word form': () => {
+      const [a, b] = twoFromOnePaper();
+      return `${a} ${b.endsWith('s') ? b.slice(0, -1) : b + 's'}`;
+    },
+    // As people type a title: its first three words, the last cut to four letters.
+    'half-typed': () => {
+      const words = rng.pick(titles).split(/\s+/).slice(0, 3);
+      words[words.length - 1] = words[words.length - 1]!.slice(0, 4);
+      return words.join(' ');
+    },
+    typo: () => {
+      const [a, b] = twoFromOnePaper();
+      const i = 1 + rng.int(b.length - 3);
+      return `${a} ${b.slice(0, i)}${b[i + 1]}${b[i]}${b.slice(i + 2)}`;
+    },
   };
   return KINDS.flatMap((kind) => Array.from({ length: perKind }, () => ({ kind, text: make[kind]() })));
 }

@@ -1,7 +1,7 @@
 import { addDays } from '../domain/clock.ts';
 import { isUserError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
-import { parseSearchQuery } from '../search/query.ts';
+import { parseTopic } from '../search/topic-matching.ts';
 import type { Store } from '../store/store.ts';
 
 /** How far back a digest looks: a new channel gets the latest papers, a backfill never floods it. */
@@ -65,10 +65,11 @@ export async function planDigest(
   if (topics.length === 0) {
     for (const id of ids) matchedTopics.set(id, []);
   } else {
+    const matcher = await store.matcher.matcherFor(ids);
     for (const topic of topics) {
       let matched: Set<string>;
       try {
-        matched = await store.matcher.matching(parseSearchQuery(topic.query), ids);
+        matched = matcher.matching(parseTopic(topic.query));
       } catch (e) {
         if (!isUserError(e)) throw e;
         logger.warn('topic no longer parses; skipped', { topicId: topic.id, query: topic.query, reason: e.message });

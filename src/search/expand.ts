@@ -29,31 +29,31 @@ export async function completeLastWord(q: SearchQuery, vocabulary: Vocabulary): 
   return { ...q, lastWord: { ...q.lastWord, completions } };
 }
 
-/** A query's likely misspellings: words in no paper (`sure`), and words in very few next to a far more common one (`likely`). */
+/** What a query's words look like against the store's vocabulary. */
 export interface Misspellings {
-  sure: Correction[];
-  likely: Correction[];
+  corrections: Correction[];
   /** Words in no paper with nothing close enough to suggest. */
   unknown: string[];
 }
 
 /**
- * Assesses every word that may be corrected: not quoted, not an author name, not a last word
- * that is being completed (Vocabulary.assess says which words are looked at).
+ * The query's misspelled words: those no paper holds (`unknown`: corrections to be made at
+ * once), or those few papers hold beside a far more common neighbour (`rare`: corrections to
+ * try when the query finds nothing as typed, "rome" next to "role"). Quoted words, author
+ * names and a last word being completed are taken as typed; Vocabulary.assess says which
+ * other words are looked at.
  */
-export async function findMisspellings(q: SearchQuery, vocabulary: Vocabulary): Promise<Misspellings> {
+export async function findMisspellings(q: SearchQuery, vocabulary: Vocabulary, which: 'unknown' | 'rare'): Promise<Misspellings> {
   const completing = q.lastWord && q.lastWord.completions.length > 0 ? termAt(q, q.lastWord) : null;
-  const found: Misspellings = { sure: [], likely: [], unknown: [] };
-  const seen = new Set<string>();
-  for (const t of q.must.flat()) {
-    if (t.quoted || t.field === 'authors' || t === completing) continue;
-    for (const w of t.tokens) {
-      if (seen.has(w)) continue;
-      seen.add(w);
-      const a = await vocabulary.assess(w);
-      if (a?.likely) (a.papers === 0 ? found.sure : found.likely).push({ from: w, to: a.likely.word });
-      else if (a?.papers === 0) found.unknown.push(w);
-    }
+  const words = new Set<string>();
+  for (const t of q.must.flat()) if (!t.quoted && t.field !== 'authors' && t !== completing) for (const w of t.tokens) words.add(w);
+  const df = await vocabulary.dfOf([...words]);
+  const found: Misspellings = { corrections: [], unknown: [] };
+  for (const w of words) {
+    if ((which === 'unknown') !== !df.has(w)) continue;
+    const a = await vocabulary.assess(w, df.get(w) ?? 0);
+    if (a?.likely) found.corrections.push({ from: w, to: a.likely.word });
+    else if (a?.papers === 0) found.unknown.push(w);
   }
   return found;
 }

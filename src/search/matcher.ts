@@ -36,33 +36,24 @@ export function analysePaper(p: MatchablePaper): AnalysedPaper {
   return {
     id: p.id,
     publishedAt: p.publishedAt,
-    title: foldedWords(p.title).map(cachedStem),
-    abstract: foldedWords(p.abstract).map(cachedStem),
-    keywords: foldedWords(p.keywordsText).map(cachedStem),
+    title: foldedWords(p.title).map(stem),
+    abstract: foldedWords(p.abstract).map(stem),
+    keywords: foldedWords(p.keywordsText).map(stem),
     authors: foldedWords(p.authorsText),
   };
-}
-
-/** Stems recur across papers; the Porter rules run once per distinct word. */
-const stems = new Map<string, string>();
-const STEM_CACHE_LIMIT = 200_000;
-
-function cachedStem(word: string): string {
-  let s = stems.get(word);
-  if (s === undefined) {
-    if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
-    stems.set(word, (s = stem(word)));
-  }
-  return s;
 }
 
 /** A set of paper indexes as bits. */
 type Bits = Uint32Array;
 
+/** Terms whose papers a matcher keeps. */
+const TERM_CACHE = 50_000;
+
 export class PaperMatcher {
   /** For each field group, each word: the papers holding it. */
   private readonly postings = { text: new Map<string, Bits>(), title: new Map<string, Bits>(), authors: new Map<string, Bits>() };
   private readonly words: number;
+  private readonly terms = new Map<string, Bits>();
 
   constructor(private readonly papers: readonly AnalysedPaper[]) {
     this.words = Math.ceil(papers.length / 32);
@@ -83,17 +74,30 @@ export class PaperMatcher {
     }
     const result = all ?? this.empty();
     for (const t of q.not) andNot(result, this.termBits(t));
+    if (q.since === null && q.not.length === 0 && isEmpty(result)) return new Set();
     const ids = new Set<string>();
-    this.papers.forEach((p, i) => {
-      if (has(result, i) && (!q.since || (p.publishedAt !== null && p.publishedAt >= q.since))) ids.add(p.id);
+    forEachMember(result, (i) => {
+      const p = this.papers[i]!;
+      if (!q.since || (p.publishedAt !== null && p.publishedAt >= q.since)) ids.add(p.id);
     });
     return ids;
   }
 
+  /** The papers a term matches, kept: a tick asks about the same words for many channels (read-only: callers copy). */
   private termBits(t: Term): Bits {
+    const key = `${t.field}:${t.tokens.join(' ')}`;
+    let bits = this.terms.get(key);
+    if (!bits) {
+      if (this.terms.size >= TERM_CACHE) this.terms.clear();
+      this.terms.set(key, (bits = this.computeTermBits(t)));
+    }
+    return bits;
+  }
+
+  private computeTermBits(t: Term): Bits {
     const folded = t.tokens.flatMap((tok) => foldedWords(tok));
     if (folded.length === 0) return this.empty();
-    const stemmed = folded.map(cachedStem);
+    const stemmed = folded.map(stem);
     switch (t.field) {
       case 'title':
         return this.phrase(this.postings.title, stemmed, ['title']);
@@ -114,8 +118,8 @@ export class PaperMatcher {
     }
     const result = bits!;
     if (words.length === 1) return result;
-    this.papers.forEach((paper, i) => {
-      if (has(result, i) && !fields.some((f) => holdsPhrase(paper[f], words))) result[i >> 5]! &= ~(1 << (i & 31));
+    forEachMember(result, (i) => {
+      if (!fields.some((f) => holdsPhrase(this.papers[i]![f], words))) result[i >> 5]! &= ~(1 << (i & 31));
     });
     return result;
   }
@@ -139,7 +143,21 @@ function holdsPhrase(words: readonly string[], phrase: readonly string[]): boole
   return false;
 }
 
-const has = (b: Bits, i: number) => (b[i >> 5]! & (1 << (i & 31))) !== 0;
+/** Calls `f` with each index set in `b` (read before `f` may clear it), skipping empty words. */
+function forEachMember(b: Bits, f: (i: number) => void): void {
+  for (let k = 0; k < b.length; k++) {
+    let w = b[k]!;
+    while (w !== 0) {
+      f((k << 5) | (31 - Math.clz32(w & -w)));
+      w &= w - 1;
+    }
+  }
+}
+
+function isEmpty(b: Bits): boolean {
+  for (let k = 0; k < b.length; k++) if (b[k] !== 0) return false;
+  return true;
+}
 
 function or(into: Bits, b: Bits): Bits {
   for (let k = 0; k < into.length; k++) into[k]! |= b[k]!;

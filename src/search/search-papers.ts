@@ -14,8 +14,6 @@ export interface SearchOutcome {
   typed: string;
   /** The input with the corrected words quoted: searching it takes them as typed. Null without corrections. */
   asTyped: string | null;
-  /** Searched as typed, but some words look misspelled: the query with them corrected, to offer. */
-  didYouMean: string | null;
 }
 
 type Page = { limit: number; offset: number };
@@ -23,32 +21,31 @@ type Page = { limit: number; offset: number };
 /**
  * A search as people type it, everywhere they can (`/papers search`, Discord autocomplete, the
  * CLI): parse, complete the last word, correct typos, rank. Words no paper holds are corrected
- * at once; words very few papers hold beside a far more common neighbour ("rome" next to
- * "role") only when the query finds nothing otherwise, and else offered as "did you mean". A
- * correction that still finds nothing falls back to the input as typed. Throws UserError for
- * input that is not a query.
+ * at once (one lookup of the query's words tells which); only when the query then finds
+ * nothing are its rare words tried against far commoner neighbours ("rome" next to "role"),
+ * and a correction that still finds nothing falls back to the input as typed. Throws UserError
+ * for input that is not a query.
  */
 export async function searchPapers(store: Store, text: string, page: Page): Promise<SearchOutcome> {
   const typed = await completeLastWord(parseSearchQuery(text), store.vocabulary);
-  const { sure, likely } = await findMisspellings(typed, store.vocabulary);
-  const outcome = (query: SearchQuery, result: SearchPage, corrections: Correction[], offer: Correction[] = []): SearchOutcome => ({
+  const outcome = (query: SearchQuery, result: SearchPage, corrections: Correction[]): SearchOutcome => ({
     query,
     page: result,
     corrections,
     typed: typed.text,
     asTyped: corrections.length > 0 ? asTyped(typed.text, corrections) : null,
-    didYouMean: offer.length > 0 ? applyCorrections(query, offer).text : null,
   });
-  if (sure.length + likely.length === 0) return outcome(typed, await store.search.search(typed, page), []);
-  const tries: Array<[SearchQuery, Correction[], Correction[]]> = [
-    [applyCorrections(typed, sure), sure, likely],
-    ...(likely.length > 0 ? [[applyCorrections(typed, [...sure, ...likely]), [...sure, ...likely], []] as [SearchQuery, Correction[], Correction[]]] : []),
-  ];
-  for (const [query, corrections, offer] of tries) {
-    const result = await finds(store, query, page);
-    if (result) return outcome(query, result, corrections, offer);
+  const unknown = (await findMisspellings(typed, store.vocabulary, 'unknown')).corrections;
+  const first = applyCorrections(typed, unknown);
+  const found = await finds(store, first, page);
+  if (found) return outcome(first, found, unknown);
+  const rare = (await findMisspellings(typed, store.vocabulary, 'rare')).corrections;
+  if (rare.length > 0) {
+    const second = applyCorrections(typed, [...unknown, ...rare]);
+    const result = await finds(store, second, page);
+    if (result) return outcome(second, result, [...unknown, ...rare]);
   }
-  return outcome(typed, await store.search.search(typed, page), []);
+  return unknown.length > 0 ? outcome(typed, await store.search.search(typed, page), []) : outcome(first, await store.search.search(first, page), []);
 }
 
 /** The page, when the query finds anything at all (decided on its first page, so that every page of one search takes the same query). */

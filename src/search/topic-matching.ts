@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import { analysePaper, PaperMatcher } from './matcher.ts';
-import type { SearchQuery } from './query.ts';
+import { parseSearchQuery, type SearchQuery } from './query.ts';
 
 /**
  * Which of a digest's candidate papers each topic matches. One tick plans every due channel
@@ -26,7 +26,8 @@ export class TopicMatching {
 
   /** A matcher over exactly these papers (unknown ids are left out). */
   matcherFor(paperIds: readonly string[]): Promise<PaperMatcher> {
-    const key = [...paperIds].sort().join(',');
+    // Not sorted: every caller lists a window's papers in the same order, and a miss only costs a rebuild.
+    const key = paperIds.join(',');
     const now = this.now();
     for (const [k, v] of this.recent) if (now - v.at > KEEP.ms) this.recent.delete(k);
     const hit = this.recent.get(key);
@@ -50,4 +51,19 @@ export class TopicMatching {
       ),
     );
   }
+}
+
+/** Topics parsed once: a tick plans every due channel, and channels share topics. Parsed queries are never changed. */
+const parsedTopics = new Map<string, SearchQuery>();
+const PARSED_TOPICS_KEPT = 50_000;
+
+/** A stored topic's query (throws UserError, every time, for one that no longer parses). */
+export function parseTopic(text: string): SearchQuery {
+  let q = parsedTopics.get(text);
+  if (!q) {
+    q = parseSearchQuery(text);
+    if (parsedTopics.size >= PARSED_TOPICS_KEPT) parsedTopics.clear();
+    parsedTopics.set(text, q);
+  }
+  return q;
 }

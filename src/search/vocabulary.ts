@@ -119,10 +119,10 @@ export class Vocabulary {
    * frequent). `papers` is 0 for a word no paper holds. Author names, numbers and short words
    * are not assessed (`null`).
    */
-  async assess(word: string): Promise<{ papers: number; likely: { word: string; papers: number } | null } | null> {
+  async assess(word: string, known?: number): Promise<{ papers: number; likely: { word: string; papers: number } | null } | null> {
     if (!/^[a-z]+$/.test(word) || word.length < TYPO.minLength) return null;
     const snap = await this.current();
-    const papers = await this.df(word);
+    const papers = known ?? (await this.df(word));
     const needed = Math.max(1, TYPO.ratio * papers);
     // Most words are known well enough that no neighbour could outweigh them: no search at all.
     if (needed > snap.maxStemDf()) return { papers, likely: null };
@@ -199,7 +199,7 @@ export class Vocabulary {
 class Snapshot {
   private readonly words: string[];
   private readonly df: Int32Array;
-  private byLength: Map<number, number[]> | null = null;
+  private byLength: Map<number, { words: number[]; masks: Int32Array }> | null = null;
   private stems: Map<string, number> | null = null;
   private maxStem: number | null = null;
 
@@ -249,25 +249,50 @@ class Snapshot {
     return this.stems;
   }
 
-  /** Known words (of plain letters) within `maxDistance` edits of `word`: a scan of the nearby lengths, each comparison abandoned as soon as it is too far. */
+  /**
+   * Known words (of plain letters) within `maxDistance` edits of `word`: a scan of the nearby
+   * lengths. Each edit adds or drops at most one letter of the alphabet, so a word whose set of
+   * letters differs in more than 2 * maxDistance letters is skipped before the edit distance is
+   * computed, and that computation stops as soon as it is too far.
+   */
   within(word: string, maxDistance: number): string[] {
     const near: string[] = [];
+    const mask = letterMask(word);
     for (let len = word.length - maxDistance; len <= word.length + maxDistance; len++) {
-      for (const i of this.lengthBucket(len)) if (boundedEditDistance(word, this.words[i]!, maxDistance) <= maxDistance) near.push(this.words[i]!);
+      const bucket = this.lengthBucket(len);
+      for (let k = 0; k < bucket.words.length; k++) {
+        if (popcount(mask ^ bucket.masks[k]!) > 2 * maxDistance) continue;
+        const w = this.words[bucket.words[k]!]!;
+        if (boundedEditDistance(word, w, maxDistance) <= maxDistance) near.push(w);
+      }
     }
     return near;
   }
 
-  private lengthBucket(len: number): number[] {
+  private lengthBucket(len: number): { words: number[]; masks: Int32Array } {
     if (!this.byLength) {
-      this.byLength = new Map();
+      const byLength = new Map<number, number[]>();
       this.words.forEach((w, i) => {
         if (!/^[a-z]+$/.test(w)) return;
-        const bucket = this.byLength!.get(w.length);
+        const bucket = byLength.get(w.length);
         if (bucket) bucket.push(i);
-        else this.byLength!.set(w.length, [i]);
+        else byLength.set(w.length, [i]);
       });
+      this.byLength = new Map([...byLength].map(([l, words]) => [l, { words, masks: Int32Array.from(words, (i) => letterMask(this.words[i]!)) }]));
     }
-    return this.byLength.get(len) ?? [];
+    return this.byLength.get(len) ?? { words: [], masks: new Int32Array(0) };
   }
+}
+
+/** Which of a-z a word holds, one bit each. */
+function letterMask(word: string): number {
+  let m = 0;
+  for (let i = 0; i < word.length; i++) m |= 1 << (word.charCodeAt(i) - 97);
+  return m;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

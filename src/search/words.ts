@@ -20,10 +20,19 @@ export function foldedWords(text: string): string[] {
   return (text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().match(WORD) ?? []).map((w) => w.normalize('NFC'));
 }
 
+/** Stems recur (a day's papers share most of their words): the Porter rules run once per distinct word. */
+const stems = new Map<string, string>();
+const STEM_CACHE_LIMIT = 200_000;
+
 /** A folded word's Porter stem, exactly as FTS5's porter tokenizer would index it. */
 export function stem(word: string): string {
-  if (word.length < PORTER_MIN || Buffer.byteLength(word) > PORTER_MAX) return word;
-  return stemmer(word);
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = word.length < PORTER_MIN || Buffer.byteLength(word) > PORTER_MAX ? word : stemmer(word);
+    if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+    stems.set(word, s);
+  }
+  return s;
 }
 
 /** Folded words that hold a letter: what people type and misspell (numbers are never corrected). */
