@@ -4,12 +4,14 @@ import type { SearchQuery } from './query.ts';
 import { foldedWords, stem } from './words.ts';
 
 /**
- * Proximity, the ranking rule BM25 lacks: people type key phrases ("sparse autoencoders feature
- * steering"), and a paper that holds the words side by side, as typed, is the one they mean
- * more often than one that scatters them. The best `PROXIMITY_DEPTH` papers of a ranking are
- * reordered by how many neighbouring pairs of the query's words they hold as neighbours (in
- * any form) in their title, abstract or keywords; ties keep their BM25 order. Papers below
- * that depth keep their place, so pages stay consistent.
+ * What BM25 does not see, applied to the best `PROXIMITY_DEPTH` papers of a ranking:
+ * 1. Exact phrases: a quoted phrase matches every form of its words, but papers holding it
+ *    exactly as typed come first.
+ * 2. Proximity: people type key phrases ("sparse autoencoders feature steering"), and a paper
+ *    holding the words side by side, as typed, is the one they mean more often than one that
+ *    scatters them. Papers are lifted by how many neighbouring pairs of the query's words they
+ *    hold as neighbours (in any form) in their title, abstract or keywords.
+ * Ties keep their BM25 order; papers below that depth keep their place, so pages stay consistent.
  */
 export const PROXIMITY_DEPTH = 50;
 
@@ -21,22 +23,46 @@ export function queryPairs(q: SearchQuery): string[] {
   return pairs;
 }
 
-/** `ids` (best first) with the first PROXIMITY_DEPTH reordered by neighbouring query pairs held. */
+/** The quoted phrases of the query, folded but not stemmed. */
+function quotedPhrases(q: SearchQuery): string[][] {
+  return q.must.flatMap((c) => c.filter((t) => t.quoted && t.field !== 'authors').map((t) => foldedWords(t.tokens.join(' '))));
+}
+
+/** `ids` (best first) with the first PROXIMITY_DEPTH reordered by exact phrases, then neighbouring query pairs held. */
 export async function byProximity(db: Kysely<Database>, q: SearchQuery, ids: string[]): Promise<string[]> {
   const pairs = queryPairs(q);
+  const phrases = quotedPhrases(q);
   const head = ids.slice(0, PROXIMITY_DEPTH);
-  if (pairs.length === 0 || head.length < 2) return ids;
+  if ((pairs.length === 0 && phrases.length === 0) || head.length < 2) return ids;
   const rows = await db.selectFrom('papers').select(['id', 'title', 'abstract', 'keywords_text']).where('id', 'in', head).execute();
-  const held = new Map(rows.map((r) => [r.id, pairsHeld(pairs, [r.title, r.abstract, r.keywords_text])]));
+  const score = new Map(
+    rows.map((r) => {
+      const fields = [r.title, r.abstract, r.keywords_text].map(foldedWords);
+      return [r.id, { exact: phrases.filter((p) => fields.some((f) => holds(f, p))).length, pairs: pairsHeld(pairs, fields) }];
+    }),
+  );
+  const none = { exact: 0, pairs: 0 };
   const order = new Map(head.map((id, i) => [id, i]));
-  head.sort((a, b) => (held.get(b) ?? 0) - (held.get(a) ?? 0) || order.get(a)! - order.get(b)!);
+  head.sort((a, b) => {
+    const [x, y] = [score.get(a) ?? none, score.get(b) ?? none];
+    return y.exact - x.exact || y.pairs - x.pairs || order.get(a)! - order.get(b)!;
+  });
   return [...head, ...ids.slice(PROXIMITY_DEPTH)];
 }
 
-function pairsHeld(pairs: string[], texts: string[]): number {
+function holds(words: readonly string[], phrase: readonly string[]): boolean {
+  outer: for (let i = 0; i + phrase.length <= words.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (words[i + j] !== phrase[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function pairsHeld(pairs: string[], fields: string[][]): number {
+  if (pairs.length === 0) return 0;
   const present = new Set<string>();
-  for (const text of texts) {
-    const stems = foldedWords(text).map(stem);
+  for (const words of fields) {
+    const stems = words.map(stem);
     for (let i = 1; i < stems.length; i++) present.add(`${stems[i - 1]} ${stems[i]}`);
   }
   return pairs.filter((p) => present.has(p)).length;

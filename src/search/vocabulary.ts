@@ -31,13 +31,22 @@ export class VocabularyIndexer implements IngestIndexer {
 
 /** Counts the words of `papers` (once per paper) into the `words` table. */
 export async function addWords(db: Kysely<Database>, papers: Iterable<PaperText>): Promise<void> {
-  const df = new Map<string, number>();
+  // One map lookup per word: each entry remembers the last paper that counted it.
+  const counts = new Map<string, { df: number; last: number }>();
+  let paper = 0;
   for (const p of papers) {
-    for (const w of new Set(foldedWords(`${p.title} ${p.abstract} ${p.authors_text} ${p.keywords_text}`))) {
-      if (w.length <= MAX_WORD) df.set(w, (df.get(w) ?? 0) + 1);
+    paper++;
+    for (const w of foldedWords(`${p.title} ${p.abstract} ${p.authors_text} ${p.keywords_text}`)) {
+      const c = counts.get(w);
+      if (!c) {
+        if (w.length <= MAX_WORD) counts.set(w, { df: 1, last: paper });
+      } else if (c.last !== paper) {
+        c.df++;
+        c.last = paper;
+      }
     }
   }
-  const entries = [...df.entries()];
+  const entries = [...counts].map(([w, c]) => [w, c.df] as const);
   for (let i = 0; i < entries.length; i += UPSERT_ROWS) {
     await db
       .insertInto('words')

@@ -33,6 +33,9 @@ const PAPERS: Paper[] = [
   // An exact title that another paper's text matches more strongly.
   paper('2601.00011', 'Agents', 'A short survey.', { authors: ['Lena Park'], publishedAt: day('2026-01-11') }),
   paper('2601.00012', 'Agents Agents Agents: Agents All the Way Down', 'Agents of agents; agent swarms of agents.', { authors: ['Lena Park'], publishedAt: day('2026-01-12') }),
+  // A quoted phrase matches both; the one that holds it as typed comes first, though BM25 prefers the other.
+  paper('2601.00013', 'Large Language Model Assistants', 'A large language model assistant, and a large language model reasoner.', { authors: ['Lena Park'], publishedAt: day('2026-01-13') }),
+  paper('2601.00014', 'A Survey of Reasoning', 'We survey large language models.', { authors: ['Lena Park'], publishedAt: day('2026-01-14') }),
   // Words for the vocabulary: frequent enough to be what a typo meant.
   ...Array.from({ length: 6 }, (_, i) =>
     paper(`2601.001${String(i).padStart(2, '0')}`, `Reinforcement Learning Study ${i}`, 'reinforcement learning policy gradient role of rewards', {
@@ -85,6 +88,13 @@ describe('ranking', () => {
 
   it('ranks papers matching a quoted phrase as a phrase only', async () => {
     expect(await set('"delta rule"')).toEqual(['2601.00009']);
+  });
+
+  it('puts papers holding a quoted phrase exactly as typed before other forms of it', async () => {
+    const bm25Only = await store.search.search({ ...parseSearchQuery('"large language models"'), must: [[{ tokens: ['large', 'language', 'models'], field: 'any' }]] }, { limit: 5, offset: 0 });
+    expect(bm25Only.ids).toEqual(['2601.00013', '2601.00014']);
+    expect(await ids('"large language models"')).toEqual(['2601.00014', '2601.00013']);
+    expect(await ids('"large language model"')).toEqual(['2601.00013', '2601.00014']);
   });
 });
 
