@@ -25,28 +25,41 @@ export interface TitleRateReport {
   ranks: TitleRank[];
 }
 
+/** One search of a title: the ids found (best first, at most `depth`), or why it was refused. */
+export type TitleSearch = (title: string, depth: number) => Promise<{ ids: string[]; refused: string | null }>;
+
 /**
  * Searches every paper's exact title, as `/papers search` does, and records where the paper
  * comes. `exactShortcut: false` drops the title-key lookup (and the completion and correction
  * of words), leaving the full-text ranking alone to find it.
  */
 export async function titleRanks(store: Store, items: IngestItem[], opts: { exactShortcut: boolean; depth?: number }): Promise<TitleRateReport> {
-  const depth = opts.depth ?? 10;
+  return titleRanksWith(
+    items,
+    async (title, depth) => {
+      try {
+        const want = { limit: depth, offset: 0 };
+        const page = opts.exactShortcut ? (await searchPapers(store, title, want)).page : await store.search.search({ ...parseSearchQuery(title), titleKey: null }, want);
+        return { ids: page.ids, refused: null };
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        return { ids: [], refused: e.message };
+      }
+    },
+    opts.depth,
+  );
+}
+
+/** The same, through any search (the relevance evaluation passes the one it measures). */
+export async function titleRanksWith(items: IngestItem[], search: TitleSearch, depth = 10): Promise<TitleRateReport> {
   const papers = [...new Map(items.map((it) => [it.paper.id, it.paper])).values()];
   const sharing = new Map<string, number>();
   for (const p of papers) sharing.set(titleKey(p.title), (sharing.get(titleKey(p.title)) ?? 0) + 1);
   const ranks: TitleRank[] = [];
   for (const p of papers) {
-    const shared = sharing.get(titleKey(p.title)) ?? 1;
-    try {
-      const want = { limit: depth, offset: 0 };
-      const page = opts.exactShortcut ? (await searchPapers(store, p.title, want)).page : await store.search.search({ ...parseSearchQuery(p.title), titleKey: null }, want);
-      const at = page.ids.indexOf(p.id);
-      ranks.push({ id: p.id, title: p.title, rank: at === -1 ? null : at + 1, sharing: shared, refused: null });
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      ranks.push({ id: p.id, title: p.title, rank: null, sharing: shared, refused: e.message });
-    }
+    const { ids, refused } = await search(p.title, depth);
+    const at = ids.indexOf(p.id);
+    ranks.push({ id: p.id, title: p.title, rank: at === -1 ? null : at + 1, sharing: sharing.get(titleKey(p.title)) ?? 1, refused });
   }
   const unique = ranks.filter((r) => r.sharing === 1);
   return {
