@@ -60,10 +60,19 @@ function holds(words: readonly string[], phrase: readonly string[]): boolean {
 
 function pairsHeld(pairs: string[], fields: string[][]): number {
   if (pairs.length === 0) return 0;
+  const wanted = new Set(pairs.flatMap((p) => p.split(' ')));
+  // Porter rewrites endings only: a word whose first two letters start no query stem is not
+  // one of the query's words, and need not be stemmed (most of an abstract is skipped so).
+  const starts = new Set([...wanted].map((w) => w.slice(0, 2)));
   const present = new Set<string>();
   for (const words of fields) {
-    const stems = words.map(stem);
-    for (let i = 1; i < stems.length; i++) present.add(`${stems[i - 1]} ${stems[i]}`);
+    let previous: string | null = null;
+    for (const w of words) {
+      const s = starts.has(w.slice(0, 2)) ? stem(w) : null;
+      const current = s !== null && wanted.has(s) ? s : null;
+      if (previous !== null && current !== null) present.add(`${previous} ${current}`);
+      previous = current;
+    }
   }
   return pairs.filter((p) => present.has(p)).length;
 }
