@@ -17,6 +17,9 @@ export interface Database {
   digests: DigestsTable;
   source_status: SourceStatusTable;
   words: WordsTable;
+  paper_terms: PaperTermsTable;
+  term_stats: TermStatsTable;
+  team_taste: TeamTasteTable;
 }
 
 export interface PapersTable {
@@ -174,6 +177,34 @@ export interface SourceStatusTable {
   failures: Generated<number>;
   last_items: Generated<number>;
   next_poll_at: string | null;
+}
+
+/** A paper's term counts for TF-IDF (similar papers, team taste), written at ingest. */
+export interface PaperTermsTable {
+  paper_seq: number;
+  /** encodeTermCounts(): hashed feature ids with counts, a few hundred bytes. */
+  terms: Uint8Array;
+}
+
+/** One row (id 1): how many papers are indexed, and in how many each feature occurs. */
+export interface TermStatsTable {
+  id: number;
+  doc_count: number;
+  /** FEATURE_SPACE little-endian uint32 document frequencies; empty until the first paper. */
+  df: Uint8Array;
+}
+
+/** A team's fitted taste model, with the signals it was fitted on: refitted only when they change. */
+export interface TeamTasteTable {
+  team_id: number;
+  /** A digest of the feature scheme and the positive and negative paper ids. */
+  signals_key: string;
+  positives: number;
+  negatives: number;
+  /** Sparse weights: uint32 feature ids then float32 weights, little-endian. */
+  weights: Uint8Array;
+  bias: number;
+  fitted_at: string;
 }
 
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';

@@ -7,7 +7,9 @@ import type { SearchIndex } from './search-index.ts';
 import { SavesRepo } from './saves.ts';
 import { SchedulesRepo } from './schedules.ts';
 import { SourceStatusRepo } from './source-status.ts';
+import { TasteRepo } from './taste.ts';
 import { TeamsRepo } from './teams.ts';
+import { TermVectorsRepo } from './term-vectors.ts';
 import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
@@ -33,13 +35,20 @@ export class Store {
   readonly vocabulary: Vocabulary;
   /** Which of a digest's candidate papers a topic matches, in memory. */
   readonly matcher: TopicMatching;
+  /** Term counts and document frequencies for TF-IDF (similar papers, team taste). */
+  readonly vectors: TermVectorsRepo;
+  /** Team taste: signals and fitted models. */
+  readonly taste: TasteRepo;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
   ) {
-    this.papers = new PapersRepo(db, [search, new VocabularyIndexer()]);
+    this.vectors = new TermVectorsRepo(db);
+    // The search index first, then the vocabulary, then the term vectors: all in the inserting transaction.
+    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors]);
+    this.taste = new TasteRepo(db);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);
     this.schedules = new SchedulesRepo(db);

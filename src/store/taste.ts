@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** A fitted taste model as stored: sparse weights with the signals it was fitted on. */
+export interface StoredTaste {
+  signalsKey: string;
+  positives: number;
+  negatives: number;
+  ids: Uint32Array;
+  weights: Float32Array;
+  bias: number;
+  fittedAt: string;
+}
+
+/**
+ * What a team told us it likes (votes, saves, reactions: reactions become votes and saves) and
+ * what it was shown, and the model fitted on that. Plain kysely: the PostgreSQL store reuses it.
+ */
+export class TasteRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Papers anyone in the team voted for or saved, by id. */
+  async positives(teamId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('votes')
+      .select('paper_id')
+      .where('team_id', '=', teamId)
+      .union(this.db.selectFrom('saves').select('paper_id').where('team_id', '=', teamId))
+      .orderBy('paper_id')
+      .execute();
+    return rows.map((r) => r.paper_id);
+  }
+
+  /** Papers posted (sent) to any of the team's channels, by id. */
+  async delivered(teamId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('deliveries as d')
+      .innerJoin('channels as c', 'c.id', 'd.channel_id')
+      .select('d.paper_id')
+      .distinct()
+      .where('c.team_id', '=', teamId)
+      .where('d.state', '=', 'sent')
+      .orderBy('d.paper_id')
+      .execute();
+    return rows.map((r) => r.paper_id);
+  }
+
+  /**
+   * Papers listed on the days the team's liked papers were listed, newest days first, at most
+   * `limit`: what the team could have picked on those days and did not (the caller removes
+   * the liked ones).
+   */
+  async listedBesideLiked(teamId: number, limit: number): Promise<string[]> {
+    const liked = this.db
+      .selectFrom('votes')
+      .select('paper_id')
+      .where('team_id', '=', teamId)
+      .union(this.db.selectFrom('saves').select('paper_id').where('team_id', '=', teamId));
+    const days = this.db.selectFrom('listings').select('day').where('paper_id', 'in', liked);
+    const rows = await this.db
+      .selectFrom('listings')
+      .select(['paper_id', (eb) => eb.fn.max('day').as('day')])
+      .where('day', 'in', days)
+      .groupBy('paper_id')
+      .orderBy('day', 'desc')
+      .orderBy('paper_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.paper_id);
+  }
+
+  /** Of `paperIds`, those the team has seen: posted or queued in one of its channels, or voted or saved. */
+  async seen(teamId: number, paperIds: readonly string[]): Promise<Set<string>> {
+    const seen = new Set<string>();
+    for (let i = 0; i < paperIds.length; i += 500) {
+      const chunk = paperIds.slice(i, i + 500);
+      const rows = await this.db
+        .selectFrom('deliveries as d')
+        .innerJoin('channels as c', 'c.id', 'd.channel_id')
+        .select('d.paper_id')
+        .where('c.team_id', '=', teamId)
+        .where('d.state', '!=', 'failed')
+        .where('d.paper_id', 'in', chunk)
+        .union(this.db.selectFrom('votes').select('paper_id').where('team_id', '=', teamId).where('paper_id', 'in', chunk))
+        .union(this.db.selectFrom('saves').select('paper_id').where('team_id', '=', teamId).where('paper_id', 'in', chunk))
+        .execute();
+      for (const r of rows) seen.add(r.paper_id);
+    }
+    return seen;
+  }
+
+  async model(teamId: number): Promise<StoredTaste | null> {
+    const r = await this.db.selectFrom('team_taste').selectAll().where('team_id', '=', teamId).executeTakeFirst();
+    if (!r) return null;
+    const { ids, weights } = decodeWeights(r.weights);
+    return { signalsKey: r.signals_key, positives: r.positives, negatives: r.negatives, ids, weights, bias: r.bias, fittedAt: r.fitted_at };
+  }
+
+  async saveModel(teamId: number, m: StoredTaste): Promise<void> {
+    const row = {
+      signals_key: m.signalsKey,
+      positives: m.positives,
+      negatives: m.negatives,
+      weights: encodeWeights(m.ids, m.weights),
+      bias: m.bias,
+      fitted_at: m.fittedAt,
+    };
+    await this.db
+      .insertInto('team_taste')
+      .values({ team_id: teamId, ...row })
+      .onConflict((oc) => oc.column('team_id').doUpdateSet(row))
+      .execute();
+  }
+}
+
+/** Ids (uint32) then weights (float32), little-endian. */
+function encodeWeights(ids: Uint32Array, weights: Float32Array): Buffer {
+  const out = Buffer.alloc(ids.length * 8);
+  for (let i = 0; i < ids.length; i++) {
+    out.writeUInt32LE(ids[i]!, i * 4);
+    out.writeFloatLE(weights[i]!, ids.length * 4 + i * 4);
+  }
+  return out;
+}
+
+function decodeWeights(bytes: Uint8Array): { ids: Uint32Array; weights: Float32Array } {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = buf.length / 8;
+  const ids = new Uint32Array(n);
+  const weights = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    ids[i] = buf.readUInt32LE(i * 4);
+    weights[i] = buf.readFloatLE(n * 4 + i * 4);
+  }
+  return { ids, weights };
+}
