@@ -3,12 +3,14 @@ import { digest } from './digest.ts';
 import { exportCommand } from './export.ts';
 import { help } from './help.ts';
 import { pause } from './pause.ts';
+import { recommend } from './recommend.ts';
 import { resume } from './resume.ts';
 import { save } from './save.ts';
 import { saved } from './saved.ts';
 import { schedule } from './schedule.ts';
 import { search } from './search.ts';
 import { show } from './show.ts';
+import { similar } from './similar.ts';
 import { status } from './status.ts';
 import { subscribe } from './subscribe.ts';
 import { today } from './today.ts';
@@ -25,6 +27,8 @@ export const commands: readonly CommandSpec[] = [
   search,
   top,
   show,
+  similar,
+  recommend,
   vote,
   save,
   unsave,

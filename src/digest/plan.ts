@@ -2,12 +2,22 @@ import { addDays } from '../domain/clock.ts';
 import { isUserError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import { parseTopic } from '../search/topic-matching.ts';
+import { tasteScores, teamTaste } from '../relevance/taste.ts';
 import type { Store } from '../store/store.ts';
 
 /** How far back a digest looks: a new channel gets the latest papers, a backfill never floods it. */
 export const DIGEST_LOOKBACK_DAYS = 3;
 /** A team vote weighs like this many HF upvotes when ranking a digest or /papers top. */
 export const TEAM_VOTE_WEIGHT = 10;
+/**
+ * Once a team has a taste model, a digest's papers (those matching the same number of topics)
+ * are ranked by
+ *   TASTE.taste * z(taste score) + TASTE.popularity * z(ln(1 + upvotes + TEAM_VOTE_WEIGHT * team votes))
+ * where z() is the standard score among this digest's candidates, so the two parts are on one
+ * scale whatever the model's margins or the day's upvotes. Taste leads; popularity (HF upvotes
+ * and the team's own votes) still counts, and breaks near-ties.
+ */
+export const TASTE_BLEND = { taste: 0.7, popularity: 0.3 } as const;
 
 export interface PlannedPaper {
   paperId: string;
@@ -18,6 +28,8 @@ export interface PlannedPaper {
   upvotes: number;
   teamVotes: number;
   listedOn: string;
+  /** The team's taste score (w·x + b; above 0 leans liked), when its taste ranked the digest. */
+  taste: number | null;
 }
 
 export interface DigestPlan {
@@ -34,6 +46,13 @@ export interface DigestPlan {
   cut: PlannedPaper[];
   /** Matched, but posted here before. */
   alreadyDelivered: string[];
+  /** Whether the team's taste model reordered it (TASTE_BLEND). */
+  tasteRanked: boolean;
+}
+
+export interface PlanOptions {
+  /** Blend in the team's taste when it has a model (default). `false` ranks by upvotes and team votes alone, for comparison. */
+  taste?: boolean;
 }
 
 export interface DigestChannel {
@@ -46,7 +65,8 @@ export interface DigestChannel {
  * What a channel's digest for `digestDate` holds: papers listed since its previous digest (at
  * most DIGEST_LOOKBACK_DAYS back) that match its topics (all, when it has none), never one
  * already delivered there, each once however many topics it matches; ranked by how many
- * topics it matches, then HF upvotes blended with the team's votes.
+ * topics it matches, then HF upvotes blended with the team's votes, and with the team's taste
+ * once it has a model (TASTE_BLEND). Topics filter; taste only reorders.
  */
 export async function planDigest(
   store: Store,
@@ -54,6 +74,7 @@ export async function planDigest(
   digestDate: string,
   previousDigestDate: string | null,
   logger: Logger,
+  options: PlanOptions = {},
 ): Promise<DigestPlan> {
   const earliest = addDays(digestDate, -DIGEST_LOOKBACK_DAYS);
   const from = previousDigestDate && previousDigestDate > earliest ? previousDigestDate : earliest;
@@ -85,19 +106,29 @@ export async function planDigest(
   const [papers, votes] = await Promise.all([store.papers.getMany(fresh), store.votes.counts(channel.teamId, fresh)]);
   const listedOn = new Map(listed.map((l) => [l.paperId, l.day]));
 
-  const ranked = papers
-    .map((p) => ({
-      paperId: p.id,
-      rank: 0,
-      topics: matchedTopics.get(p.id) ?? [],
-      upvotes: p.upvotes,
-      teamVotes: votes.get(p.id) ?? 0,
-      listedOn: listedOn.get(p.id) ?? digestDate,
-    }))
+  const taste = options.taste === false ? null : await tasteOf(store, channel.teamId, fresh, logger);
+  const candidates = papers.map((p) => ({
+    paperId: p.id,
+    rank: 0,
+    topics: matchedTopics.get(p.id) ?? [],
+    upvotes: p.upvotes,
+    teamVotes: votes.get(p.id) ?? 0,
+    listedOn: listedOn.get(p.id) ?? digestDate,
+    taste: taste?.get(p.id) ?? null,
+  }));
+  const popularity = (p: PlannedPaper) => p.upvotes + TEAM_VOTE_WEIGHT * p.teamVotes;
+  let score = popularity;
+  if (taste) {
+    const zTaste = standardScores(candidates.map((p) => p.taste ?? 0));
+    const zPopularity = standardScores(candidates.map((p) => Math.log1p(popularity(p))));
+    const blended = new Map(candidates.map((p, i) => [p.paperId, TASTE_BLEND.taste * zTaste[i]! + TASTE_BLEND.popularity * zPopularity[i]!]));
+    score = (p) => blended.get(p.paperId)!;
+  }
+  const ranked = candidates
     .sort(
       (a, b) =>
         b.topics.length - a.topics.length ||
-        b.upvotes + TEAM_VOTE_WEIGHT * b.teamVotes - (a.upvotes + TEAM_VOTE_WEIGHT * a.teamVotes) ||
+        score(b) - score(a) ||
         b.listedOn.localeCompare(a.listedOn) ||
         b.paperId.localeCompare(a.paperId),
     )
@@ -112,5 +143,28 @@ export async function planDigest(
     picked: ranked.slice(0, channel.maxPapers),
     cut: ranked.slice(channel.maxPapers),
     alreadyDelivered: matchedIds.filter((id) => delivered.has(id)),
+    tasteRanked: taste !== null,
   };
+}
+
+/**
+ * The team's taste scores of the candidates, or null while it has no model. A failure here
+ * must not cost the channel its digest: it is logged and the digest ranks by upvotes.
+ */
+async function tasteOf(store: Store, teamId: number, paperIds: readonly string[], logger: Logger): Promise<Map<string, number> | null> {
+  try {
+    const taste = await teamTaste(store, teamId);
+    return taste.model ? await tasteScores(store, taste.model, paperIds) : null;
+  } catch (e) {
+    logger.error('team taste failed; this digest ranks by upvotes', { teamId, err: e });
+    return null;
+  }
+}
+
+/** (x - mean) / standard deviation; all zeros when the values do not vary. */
+function standardScores(xs: readonly number[]): number[] {
+  if (xs.length === 0) return [];
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
+  return xs.map((x) => (sd > 0 ? (x - mean) / sd : 0));
 }

@@ -4,7 +4,7 @@ import { localDate } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE } from '../store/schedules.ts';
 import type { ChannelRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
-import { planDigest, type DigestPlan } from './plan.ts';
+import { planDigest, type DigestPlan, type PlanOptions } from './plan.ts';
 
 /** The plan for a channel's next digest, dated by the channel's own clock (or `date`). */
 export async function planChannelDigest(
@@ -21,7 +21,7 @@ export async function planChannelDigest(
 }
 
 /** The plan for `channel`'s digest of `digestDate`, looking back to its previous digest. */
-export async function planChannelDigestOn(store: Store, channel: ChannelRow, digestDate: string, logger: Logger): Promise<DigestPlan> {
+export async function planChannelDigestOn(store: Store, channel: ChannelRow, digestDate: string, logger: Logger, options: PlanOptions = {}): Promise<DigestPlan> {
   const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
   return planDigest(
     store,
@@ -29,5 +29,6 @@ export async function planChannelDigestOn(store: Store, channel: ChannelRow, dig
     digestDate,
     previous && previous <= digestDate ? previous : null,
     logger,
+    options,
   );
 }
