@@ -19,6 +19,7 @@ export interface Database {
   words: WordsTable;
   paper_terms: PaperTermsTable;
   term_stats: TermStatsTable;
+  term_df_deltas: TermDfDeltasTable;
   team_taste: TeamTasteTable;
 }
 
@@ -191,6 +192,13 @@ export interface TermStatsTable {
   id: number;
   doc_count: number;
   /** FEATURE_SPACE little-endian uint32 document frequencies; empty until the first paper. */
+  df: Uint8Array;
+}
+
+/** Document frequencies added by one ingest, not yet folded into term_stats.df. */
+export interface TermDfDeltasTable {
+  id: Generated<number>;
+  /** encodeTermCounts(): feature ids with how many new papers hold each. */
   df: Uint8Array;
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { endianness } from 'node:os';
 import { FEATURE_SPACE, termCounts, type TermCounts } from '../relevance/features.ts';
 import { decodeTermCounts, encodeTermCounts } from '../relevance/term-codec.ts';
 import type { TermStats } from '../relevance/tfidf.ts';
@@ -13,6 +14,13 @@ const PAGE_PAPERS = 2_000;
 const INSERT_ROWS = 1_000;
 /** Ids per IN list when reading vectors back. */
 const READ_IDS = 500;
+/**
+ * Document frequencies are a 4 MB array (FEATURE_SPACE counts). Rewriting it on every ingest
+ * would make a trickle of small ingests (the poller, a day at a time) cost 4 MB each, so an
+ * ingest appends its own counts as a small delta row, and the deltas are folded into the
+ * array once there are this many, or this many bytes of them.
+ */
+const FOLD_AFTER = { rows: 64, bytes: 4 << 20 } as const;
 
 /**
  * Each paper's term counts, kept at ingest beside the papers table (an IngestIndexer, run
@@ -30,13 +38,21 @@ export class TermVectorsRepo implements IngestIndexer {
     await indexPaperTerms(trx, afterSeq);
   }
 
-  /** Document frequencies over every indexed paper. One small read when nothing was ingested since the last call. */
+  /**
+   * Document frequencies over every indexed paper. One small read when nothing was ingested
+   * since the last call; the array returned is never changed afterwards.
+   */
   async stats(): Promise<TermStats> {
     const head = await this.db.selectFrom('term_stats').select('doc_count').where('id', '=', TERM_STATS_ROW).executeTakeFirst();
     const docCount = Number(head?.doc_count ?? 0);
     if (this.cached?.docCount === docCount) return this.cached;
-    const row = await this.db.selectFrom('term_stats').select(['doc_count', 'df']).where('id', '=', TERM_STATS_ROW).executeTakeFirst();
-    this.cached = { docCount: Number(row?.doc_count ?? 0), df: readDf(row?.df) };
+    // One snapshot for the base and its deltas (SQLite's transactions are; PostgreSQL's need REPEATABLE READ).
+    this.cached = await this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      const row = await trx.selectFrom('term_stats').select(['doc_count', 'df']).where('id', '=', TERM_STATS_ROW).executeTakeFirst();
+      const df = readDf(row?.df);
+      await addDeltas(trx, df);
+      return { docCount: Number(row?.doc_count ?? 0), df };
+    });
     return this.cached;
   }
 
@@ -60,13 +76,13 @@ export class TermVectorsRepo implements IngestIndexer {
  * Writes the term counts of every paper with seq above `afterSeq` and adds them to the
  * document frequencies, in the caller's transaction. The stats row is locked first with an
  * UPDATE: on SQLite the ingest already holds the write lock; on PostgreSQL (READ COMMITTED)
- * a concurrent ingest waits there and then reads this one's committed counts, so no
- * increment is lost. Returns how many papers it indexed.
+ * a concurrent ingest waits there, so deltas are folded by one ingest at a time and no
+ * count is lost. Returns how many papers it indexed.
  */
 export async function indexPaperTerms(db: Kysely<Database>, afterSeq: number): Promise<number> {
   await db.updateTable('term_stats').set((eb) => ({ doc_count: eb.ref('doc_count') })).where('id', '=', TERM_STATS_ROW).execute();
-  const stats = await db.selectFrom('term_stats').select('df').where('id', '=', TERM_STATS_ROW).executeTakeFirstOrThrow();
-  const df = readDf(stats.df);
+  const added = new Uint32Array(FEATURE_SPACE);
+  const touched: number[] = [];
   let cursor = afterSeq;
   let indexed = 0;
   for (;;) {
@@ -74,36 +90,65 @@ export async function indexPaperTerms(db: Kysely<Database>, afterSeq: number): P
     if (papers.length === 0) break;
     const rows = papers.map((p) => {
       const tc = termCounts(p.title, p.abstract);
-      for (const id of tc.ids) df[id] = df[id]! + 1;
+      for (const id of tc.ids) if ((added[id] = added[id]! + 1) === 1) touched.push(id);
       return { paper_seq: p.seq, terms: encodeTermCounts(tc) };
     });
     for (let i = 0; i < rows.length; i += INSERT_ROWS) await db.insertInto('paper_terms').values(rows.slice(i, i + INSERT_ROWS)).execute();
     indexed += papers.length;
     cursor = papers[papers.length - 1]!.seq;
   }
-  if (indexed > 0) {
+  if (indexed === 0) return 0;
+
+  const ids = Uint32Array.from(touched).sort();
+  const delta = encodeTermCounts({ ids, counts: Uint32Array.from(ids, (id) => added[id]!) });
+  const pending = await db
+    .selectFrom('term_df_deltas')
+    .select([(eb) => eb.fn.countAll<number>().as('rows'), (eb) => eb.fn.sum<number>(eb.fn('length', ['df'])).as('bytes')])
+    .executeTakeFirst();
+  const fold = Number(pending?.rows ?? 0) + 1 > FOLD_AFTER.rows || Number(pending?.bytes ?? 0) + delta.length > FOLD_AFTER.bytes;
+  if (fold) {
+    const stats = await db.selectFrom('term_stats').select('df').where('id', '=', TERM_STATS_ROW).executeTakeFirstOrThrow();
+    const df = readDf(stats.df);
+    await addDeltas(db, df);
+    for (const id of ids) df[id] = df[id]! + added[id]!;
+    await db.deleteFrom('term_df_deltas').execute();
     await db
       .updateTable('term_stats')
       .set((eb) => ({ doc_count: eb('doc_count', '+', indexed), df: writeDf(df) }))
       .where('id', '=', TERM_STATS_ROW)
       .execute();
+  } else {
+    await db.insertInto('term_df_deltas').values({ df: delta }).execute();
+    await db.updateTable('term_stats').set((eb) => ({ doc_count: eb('doc_count', '+', indexed) })).where('id', '=', TERM_STATS_ROW).execute();
   }
   return indexed;
 }
 
-/** Document frequencies from their stored bytes (little-endian, whatever the machine). */
+/** Adds the not yet folded deltas to `df`. */
+async function addDeltas(db: Kysely<Database>, df: Uint32Array): Promise<void> {
+  const deltas = await db.selectFrom('term_df_deltas').select('df').execute();
+  for (const d of deltas) {
+    const { ids, counts } = decodeTermCounts(d.df);
+    for (let i = 0; i < ids.length; i++) df[ids[i]!] = df[ids[i]!]! + counts[i]!;
+  }
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** Document frequencies from their stored bytes (little-endian uint32s, whatever the machine). */
 function readDf(bytes: Uint8Array | undefined): Uint32Array {
-  const df = new Uint32Array(FEATURE_SPACE);
-  if (!bytes || bytes.length === 0) return df;
+  if (!bytes || bytes.length === 0) return new Uint32Array(FEATURE_SPACE);
   if (bytes.length !== FEATURE_SPACE * 4) throw new Error(`term_stats.df holds ${bytes.length} bytes, expected ${FEATURE_SPACE * 4}: the feature scheme changed without a re-index`);
+  if (LITTLE_ENDIAN) return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const df = new Uint32Array(FEATURE_SPACE);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < FEATURE_SPACE; i++) df[i] = view.getUint32(i * 4, true);
   return df;
 }
 
 function writeDf(df: Uint32Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(df.buffer, df.byteOffset, df.byteLength);
   const out = Buffer.alloc(df.length * 4);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (let i = 0; i < df.length; i++) view.setUint32(i * 4, df[i]!, true);
+  for (let i = 0; i < df.length; i++) out.writeUInt32LE(df[i]!, i * 4);
   return out;
 }

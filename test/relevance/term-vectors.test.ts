@@ -73,3 +73,24 @@ describe('term vectors kept at ingest', () => {
     expect((await s.vectors.countsOf([PAPERS[2]!.id])).get(PAPERS[2]!.id)).toEqual(termCounts(PAPERS[2]!.title, PAPERS[2]!.abstract));
   });
 });
+
+describe('document frequencies', () => {
+  it('stay exact across many small ingests, whether folded into the base or still in deltas', async () => {
+    store = await openStore(':memory:');
+    const expected = new Map<number, number>();
+    // 150 one-paper ingests: more than the deltas kept before a fold, so both paths are taken.
+    for (let i = 0; i < 150; i++) {
+      const p = paper(`2402.${String(10000 + i)}`, `Agents ${i % 3 === 0 ? 'and tools' : 'plan'}`, `Paper number w${i} about agents.`);
+      await store.papers.upsertMany([item(p)], NOW);
+      for (const id of termCounts(p.title, p.abstract).ids) expected.set(id, (expected.get(id) ?? 0) + 1);
+      if (i % 50 === 49) {
+        const stats = await store.vectors.stats();
+        expect(stats.docCount).toBe(i + 1);
+        for (const [id, n] of expected) expect(stats.df[id], `feature ${id} after ${i + 1}`).toBe(n);
+      }
+    }
+    const folded = await store.db.selectFrom('term_df_deltas').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(folded.n)).toBeLessThan(150);
+    expect((await store.vectors.stats()).df[featureId('agent')]).toBe(150);
+  });
+});

@@ -3,7 +3,7 @@ import { indexPaperTerms, TERM_STATS_ROW } from '../term-vectors.ts';
 
 /**
  * Term vectors for "more like this" and team taste: one row of term counts per paper, one row
- * of document frequencies, one fitted model per team. Papers already stored are indexed here,
+ * of document frequencies (with the small deltas of recent ingests), one fitted model per team. Papers already stored are indexed here,
  * so every paper has its vector from now on (about 20,000 papers a second).
  */
 export const similarityTaste: Migration = {
@@ -20,6 +20,11 @@ export const similarityTaste: Migration = {
       .addColumn('df', 'blob', (c) => c.notNull())
       .execute();
     await db.insertInto('term_stats').values({ id: TERM_STATS_ROW, doc_count: 0, df: Buffer.alloc(0) }).execute();
+    await db.schema
+      .createTable('term_df_deltas')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('df', 'blob', (c) => c.notNull())
+      .execute();
     await db.schema
       .createTable('team_taste')
       .addColumn('team_id', 'integer', (c) => c.primaryKey().references('teams.id').onDelete('cascade'))
