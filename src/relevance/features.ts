@@ -1,5 +1,5 @@
 import { featureId } from './hash.ts';
-import { pushFeatureIds, termsOf } from './tokenize.ts';
+import { termsOf, writeFeatureIds } from './tokenize.ts';
 
 export { FEATURE_BITS, FEATURE_SPACE, FEATURE_VERSION, featureId } from './hash.ts';
 
@@ -9,12 +9,15 @@ export interface TermCounts {
   counts: Uint32Array;
 }
 
+/** Feature ids of the paper being counted (reused: ingest counts one paper after another). */
+let scratch: Uint32Array = new Uint32Array(4096);
+
 /** Term counts of a paper's title and abstract, each tokenized on its own: no bigram spans the two. */
 export function termCounts(title: string, abstract: string): TermCounts {
-  const all: number[] = [];
-  pushFeatureIds(title, all);
-  pushFeatureIds(abstract, all);
-  const sorted = Uint32Array.from(all).sort();
+  let w = writeFeatureIds(title, scratch, 0);
+  w = writeFeatureIds(abstract, w.out, w.end);
+  scratch = w.out;
+  const sorted = scratch.subarray(0, w.end).sort();
   let distinct = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
   const ids = new Uint32Array(distinct);

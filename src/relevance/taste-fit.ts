@@ -1,3 +1,4 @@
+import { FEATURE_SPACE } from './hash.ts';
 import type { SparseVector } from './tfidf.ts';
 
 /** A training example: a paper's TF-IDF vector, liked (+1) or not (-1), and how much it counts. */
@@ -20,13 +21,13 @@ export interface SvmOptions {
   c: number;
   /** Upper bound on passes over the examples: bounds the fitting time whatever happens. */
   maxEpochs: number;
-  /** Stops once the largest and smallest projected gradient are this close (liblinear's stopping rule). */
+  /** Stops once the largest and smallest projected gradient are this close (liblinear's stopping rule and default, 0.1). */
   tolerance: number;
   /** Seed of the per-epoch example order. */
   seed: number;
 }
 
-export const SVM_DEFAULTS: SvmOptions = { c: 1, maxEpochs: 60, tolerance: 0.02, seed: 20260821 };
+export const SVM_DEFAULTS: SvmOptions = { c: 1, maxEpochs: 50, tolerance: 0.1, seed: 20260821 };
 
 /**
  * An L2-regularized, squared-hinge linear SVM (scikit-learn's LinearSVC, which is liblinear),
@@ -39,25 +40,51 @@ export const SVM_DEFAULTS: SvmOptions = { c: 1, maxEpochs: 60, tolerance: 0.02, 
 export function fitLinearSvm(examples: readonly Example[], options: SvmOptions = SVM_DEFAULTS): LinearModel {
   const n = examples.length;
   if (n === 0) return { ids: new Uint32Array(0), weights: new Float32Array(0), bias: 0 };
-  // Features seen in the examples, renumbered 0..F-1: the weights stay small and dense.
-  const features = Uint32Array.from(new Set(examples.flatMap((e) => [...e.x.ids]))).sort();
-  const local = examples.map((e) => Int32Array.from(e.x.ids, (id) => lowerBound(features, id)));
-
-  const totalWeight = examples.reduce((s, e) => s + e.weight, 0);
-  const classWeight = new Map<number, number>();
-  for (const y of [1, -1]) {
-    const w = examples.filter((e) => e.y === y).reduce((s, e) => s + e.weight, 0);
-    classWeight.set(y, w > 0 ? totalWeight / (2 * w) : 0);
+  // The examples as one sparse matrix (CSR), features renumbered 0..F-1 in order of first
+  // appearance so the weights are a small dense array: the passes below are tight loops over
+  // typed arrays.
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + examples[i]!.x.ids.length;
+  const cols = new Int32Array(offsets[n]!);
+  const values = new Float64Array(offsets[n]!);
+  const localOf = new Int32Array(FEATURE_SPACE).fill(-1);
+  const features: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = examples[i]!.x;
+    values.set(x.values, offsets[i]!);
+    for (let k = 0; k < x.ids.length; k++) {
+      const id = x.ids[k]!;
+      let c = localOf[id]!;
+      if (c < 0) {
+        c = localOf[id] = features.length;
+        features.push(id);
+      }
+      cols[offsets[i]! + k] = c;
+    }
   }
+
+  let totalWeight = 0;
+  const classTotal = { pos: 0, neg: 0 };
+  for (const e of examples) {
+    totalWeight += e.weight;
+    if (e.y === 1) classTotal.pos += e.weight;
+    else classTotal.neg += e.weight;
+  }
+  const classWeight = (y: 1 | -1) => {
+    const w = y === 1 ? classTotal.pos : classTotal.neg;
+    return w > 0 ? totalWeight / (2 * w) : 0;
+  };
   // Squared hinge: no upper bound on alpha; D_ii = 1 / (2 C_i) sits on the diagonal instead.
+  const y = new Float64Array(n);
   const diag = new Float64Array(n);
   const qii = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const e = examples[i]!;
-    const ci = options.c * e.weight * classWeight.get(e.y)!;
+    y[i] = e.y;
+    const ci = options.c * e.weight * classWeight(e.y);
     diag[i] = ci > 0 ? 1 / (2 * ci) : Infinity;
     let sq = 1; // the bias feature
-    for (const v of e.x.values) sq += v * v;
+    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) sq += values[k]! * values[k]!;
     qii[i] = sq + diag[i]!;
   }
 
@@ -70,29 +97,34 @@ export function fitLinearSvm(examples: readonly Example[], options: SvmOptions =
     shuffle(order, rng);
     let maxPg = -Infinity;
     let minPg = Infinity;
-    for (const i of order) {
-      if (diag[i] === Infinity) continue;
-      const e = examples[i]!;
-      const idx = local[i]!;
+    for (let o = 0; o < n; o++) {
+      const i = order[o]!;
+      const d_ii = diag[i]!;
+      if (d_ii === Infinity) continue;
+      const from = offsets[i]!;
+      const to = offsets[i + 1]!;
       let wx = bias;
-      for (let k = 0; k < idx.length; k++) wx += w[idx[k]!]! * e.x.values[k]!;
-      const g = e.y * wx - 1 + diag[i]! * alpha[i]!;
-      const pg = alpha[i] === 0 ? Math.min(g, 0) : g;
+      for (let k = from; k < to; k++) wx += w[cols[k]!]! * values[k]!;
+      const yi = y[i]!;
+      const a = alpha[i]!;
+      const g = yi * wx - 1 + d_ii * a;
+      const pg = a === 0 ? Math.min(g, 0) : g;
       if (pg > maxPg) maxPg = pg;
       if (pg < minPg) minPg = pg;
       if (Math.abs(pg) < 1e-12) continue;
-      const old = alpha[i]!;
-      alpha[i] = Math.max(old - g / qii[i]!, 0);
-      const d = (alpha[i]! - old) * e.y;
-      for (let k = 0; k < idx.length; k++) w[idx[k]!] = w[idx[k]!]! + d * e.x.values[k]!;
+      const next = Math.max(a - g / qii[i]!, 0);
+      alpha[i] = next;
+      const d = (next - a) * yi;
+      for (let k = from; k < to; k++) w[cols[k]!] = w[cols[k]!]! + d * values[k]!;
       bias += d;
     }
     if (maxPg - minPg <= options.tolerance) break;
   }
 
-  const keep: number[] = [];
-  for (let f = 0; f < w.length; f++) if (w[f] !== 0) keep.push(f);
-  return { ids: Uint32Array.from(keep, (f) => features[f]!), weights: Float32Array.from(keep, (f) => w[f]!), bias };
+  const kept: number[] = [];
+  for (let f = 0; f < w.length; f++) if (w[f] !== 0) kept.push(f);
+  kept.sort((a, b) => features[a]! - features[b]!);
+  return { ids: Uint32Array.from(kept, (f) => features[f]!), weights: Float32Array.from(kept, (f) => w[f]!), bias };
 }
 
 /** The model's score of a vector: w·x + bias (positive = on the liked side). */

@@ -8,49 +8,51 @@ import type { TermCounts } from './features.ts';
  * a byte, high bit = more bytes follow.
  */
 
-function pushVarint(out: number[], n: number): void {
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-}
-
 export function encodeTermCounts(tc: TermCounts): Buffer {
-  const out: number[] = [];
+  // At most 4 bytes for a gap of a 20-bit id (shifted once), 5 for a 32-bit count.
+  const out = Buffer.allocUnsafe(tc.ids.length * 9);
+  let pos = 0;
+  const varint = (n: number) => {
+    while (n >= 0x80) {
+      out[pos++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    out[pos++] = n;
+  };
   let prev = 0;
   for (let i = 0; i < tc.ids.length; i++) {
     const id = tc.ids[i]!;
     const count = tc.counts[i]!;
-    const gap = id - prev;
+    varint((id - prev) * 2 + (count > 1 ? 1 : 0));
+    if (count > 1) varint(count - 2);
     prev = id;
-    pushVarint(out, gap * 2 + (count > 1 ? 1 : 0));
-    if (count > 1) pushVarint(out, count - 2);
   }
-  return Buffer.from(out);
+  return Buffer.from(out.subarray(0, pos));
 }
 
 export function decodeTermCounts(bytes: Uint8Array): TermCounts {
-  const ids: number[] = [];
-  const counts: number[] = [];
+  // Every feature takes at least one byte: the byte count bounds the feature count.
+  const ids = new Uint32Array(bytes.length);
+  const counts = new Uint32Array(bytes.length);
+  let n = 0;
   let pos = 0;
   let prev = 0;
   const read = (): number => {
-    let n = 0;
-    let shift = 0;
+    let v = 0;
+    let scale = 1;
     for (;;) {
       const b = bytes[pos++];
       if (b === undefined) throw new Error('term counts: truncated varint');
-      n += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return n;
-      shift += 7;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 128;
     }
   };
   while (pos < bytes.length) {
     const v = read();
     prev += Math.floor(v / 2);
-    ids.push(prev);
-    counts.push(v % 2 === 1 ? read() + 2 : 1);
+    ids[n] = prev;
+    counts[n++] = v % 2 === 1 ? read() + 2 : 1;
   }
-  return { ids: Uint32Array.from(ids), counts: Uint32Array.from(counts) };
+  return { ids: ids.slice(0, n), counts: counts.slice(0, n) };
 }

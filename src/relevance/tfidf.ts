@@ -38,22 +38,44 @@ export function sublinearTf(count: number): number {
 
 /** The L2-normalized TF-IDF vector of a paper's term counts (empty when no feature survives the df bounds). */
 export function tfidfVector(tc: TermCounts, stats: TermStats, options: TfidfOptions = TFIDF_DEFAULTS): SparseVector {
-  const maxDf = options.maxDfRatio * stats.docCount;
-  const ids: number[] = [];
-  const values: number[] = [];
+  const weights = options === TFIDF_DEFAULTS ? idfTable(stats) : idfTableFor(stats, options);
+  const ids = new Uint32Array(tc.ids.length);
+  const values = new Float64Array(tc.ids.length);
+  let n = 0;
   let sq = 0;
   for (let i = 0; i < tc.ids.length; i++) {
     const id = tc.ids[i]!;
-    const df = stats.df[id] ?? 0;
-    if (df < options.minDf || df > maxDf) continue;
-    const v = sublinearTf(tc.counts[i]!) * idf(df, stats.docCount);
-    ids.push(id);
-    values.push(v);
+    const w = weights[id]!;
+    if (w === 0) continue;
+    const count = tc.counts[i]!;
+    const v = (count === 1 ? 1 : sublinearTf(count)) * w;
+    ids[n] = id;
+    values[n++] = v;
     sq += v * v;
   }
   if (sq === 0) return EMPTY_VECTOR;
   const norm = Math.sqrt(sq);
-  return { ids: Uint32Array.from(ids), values: Float64Array.from(values, (v) => v / norm) };
+  for (let i = 0; i < n; i++) values[i] = values[i]! / norm;
+  return { ids: ids.subarray(0, n), values: values.subarray(0, n) };
+}
+
+/** Each feature's IDF, 0 where the df bounds leave it out: computed once per TermStats (they never change). */
+const IDF_TABLES = new WeakMap<TermStats, Float64Array>();
+
+function idfTable(stats: TermStats): Float64Array {
+  let t = IDF_TABLES.get(stats);
+  if (!t) IDF_TABLES.set(stats, (t = idfTableFor(stats, TFIDF_DEFAULTS)));
+  return t;
+}
+
+function idfTableFor(stats: TermStats, options: TfidfOptions): Float64Array {
+  const maxDf = options.maxDfRatio * stats.docCount;
+  const t = new Float64Array(stats.df.length);
+  for (let id = 0; id < stats.df.length; id++) {
+    const df = stats.df[id]!;
+    if (df >= options.minDf && df <= maxDf) t[id] = idf(df, stats.docCount);
+  }
+  return t;
 }
 
 /** Dot product of two sparse vectors (cosine, for L2-normalized ones). */

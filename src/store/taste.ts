@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { endianness } from 'node:os';
 import type { Database } from './schema.ts';
 
 /** A fitted taste model as stored: sparse weights with the signals it was fitted on. */
@@ -113,9 +114,16 @@ export class TasteRepo {
   }
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
 /** Ids (uint32) then weights (float32), little-endian. */
 function encodeWeights(ids: Uint32Array, weights: Float32Array): Buffer {
   const out = Buffer.alloc(ids.length * 8);
+  if (LITTLE_ENDIAN) {
+    out.set(new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength), 0);
+    out.set(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength), ids.byteLength);
+    return out;
+  }
   for (let i = 0; i < ids.length; i++) {
     out.writeUInt32LE(ids[i]!, i * 4);
     out.writeFloatLE(weights[i]!, ids.length * 4 + i * 4);
@@ -124,8 +132,12 @@ function encodeWeights(ids: Uint32Array, weights: Float32Array): Buffer {
 }
 
 function decodeWeights(bytes: Uint8Array): { ids: Uint32Array; weights: Float32Array } {
+  const n = bytes.length / 8;
+  if (LITTLE_ENDIAN) {
+    const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return { ids: new Uint32Array(copy, 0, n), weights: new Float32Array(copy, n * 4, n) };
+  }
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = buf.length / 8;
   const ids = new Uint32Array(n);
   const weights = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -72,6 +72,9 @@ export class TermVectorsRepo implements IngestIndexer {
   }
 }
 
+/** Per-feature counts of the papers being indexed: a 4 MB array reused by ingest after ingest (zeroed after use). */
+const scratch = { counts: new Uint32Array(FEATURE_SPACE), inUse: false };
+
 /**
  * Writes the term counts of every paper with seq above `afterSeq` and adds them to the
  * document frequencies, in the caller's transaction. The stats row is locked first with an
@@ -81,26 +84,37 @@ export class TermVectorsRepo implements IngestIndexer {
  */
 export async function indexPaperTerms(db: Kysely<Database>, afterSeq: number): Promise<number> {
   await db.updateTable('term_stats').set((eb) => ({ doc_count: eb.ref('doc_count') })).where('id', '=', TERM_STATS_ROW).execute();
-  const added = new Uint32Array(FEATURE_SPACE);
+  // Should two ingests of one process ever overlap, the second counts in an array of its own.
+  const shared = !scratch.inUse;
+  const addedScratch = shared ? scratch.counts : new Uint32Array(FEATURE_SPACE);
+  scratch.inUse ||= shared;
   const touched: number[] = [];
-  let cursor = afterSeq;
   let indexed = 0;
-  for (;;) {
-    const papers = await db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', '>', cursor).orderBy('seq').limit(PAGE_PAPERS).execute();
-    if (papers.length === 0) break;
-    const rows = papers.map((p) => {
-      const tc = termCounts(p.title, p.abstract);
-      for (const id of tc.ids) if ((added[id] = added[id]! + 1) === 1) touched.push(id);
-      return { paper_seq: p.seq, terms: encodeTermCounts(tc) };
-    });
-    for (let i = 0; i < rows.length; i += INSERT_ROWS) await db.insertInto('paper_terms').values(rows.slice(i, i + INSERT_ROWS)).execute();
-    indexed += papers.length;
-    cursor = papers[papers.length - 1]!.seq;
+  let ids: Uint32Array;
+  let counts: Uint32Array;
+  try {
+    let cursor = afterSeq;
+    for (;;) {
+      const papers = await db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', '>', cursor).orderBy('seq').limit(PAGE_PAPERS).execute();
+      if (papers.length === 0) break;
+      const rows = papers.map((p) => {
+        const tc = termCounts(p.title, p.abstract);
+        for (const id of tc.ids) if ((addedScratch[id] = addedScratch[id]! + 1) === 1) touched.push(id);
+        return { paper_seq: p.seq, terms: encodeTermCounts(tc) };
+      });
+      for (let i = 0; i < rows.length; i += INSERT_ROWS) await db.insertInto('paper_terms').values(rows.slice(i, i + INSERT_ROWS)).execute();
+      indexed += papers.length;
+      cursor = papers[papers.length - 1]!.seq;
+    }
+    ids = Uint32Array.from(touched).sort();
+    counts = Uint32Array.from(ids, (id) => addedScratch[id]!);
+  } finally {
+    for (const id of touched) addedScratch[id] = 0; // clean for the next ingest, whatever happened
+    if (shared) scratch.inUse = false;
   }
   if (indexed === 0) return 0;
 
-  const ids = Uint32Array.from(touched).sort();
-  const delta = encodeTermCounts({ ids, counts: Uint32Array.from(ids, (id) => added[id]!) });
+  const delta = encodeTermCounts({ ids, counts });
   const pending = await db
     .selectFrom('term_df_deltas')
     .select([(eb) => eb.fn.countAll<number>().as('rows'), (eb) => eb.fn.sum<number>(eb.fn('length', ['df'])).as('bytes')])
@@ -110,7 +124,7 @@ export async function indexPaperTerms(db: Kysely<Database>, afterSeq: number): P
     const stats = await db.selectFrom('term_stats').select('df').where('id', '=', TERM_STATS_ROW).executeTakeFirstOrThrow();
     const df = readDf(stats.df);
     await addDeltas(db, df);
-    for (const id of ids) df[id] = df[id]! + added[id]!;
+    for (let i = 0; i < ids.length; i++) df[ids[i]!] = df[ids[i]!]! + counts[i]!;
     await db.deleteFrom('term_df_deltas').execute();
     await db
       .updateTable('term_stats')
