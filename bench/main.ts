@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --papers N --ingest-papers M --queries Q --passes P --only a,b --tuning JSON]`:
  * the figures the issue asks for (see bench/README.md). Sections: titles, ingest, search,
- * matching, plans. `--tuning '{"window":2000}'` overrides FtsTuning fields for the search figures;
+ * matching, plans, similar (ingest with and without term vectors; /papers similar latency), taste
+ * (fitting a team's model; digest plans with and without it). `--tuning '{"window":2000}'` overrides FtsTuning fields for the search figures;
  * `--db PATH` measures an existing database instead of the generated one.
  */
 import { rmSync } from 'node:fs';
@@ -20,8 +21,10 @@ import { buildQueryMix, KINDS } from './lib/query-mix.ts';
 import { measureSearch } from './lib/search-latency.ts';
 import { ms, table } from './lib/stats.ts';
 import { titleRanks } from './lib/title-rate.ts';
+import { compareVectorIngest, measureSimilar } from './lib/similarity-cost.ts';
+import { measureTaste } from './lib/taste-cost.ts';
 
-const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans'] as const;
+const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -93,7 +96,23 @@ if (only.has('ingest')) {
   }
 }
 
-if (only.has('search') || only.has('matching') || only.has('plans')) {
+if (only.has('similar')) {
+  const items = newGenerator(corpus, ingestPapers).nextBatch(ingestPapers);
+  for (const chunk of values.chunks!.split(',').map(Number)) {
+    out(`\n## Term vectors at ingest: the same ${n(ingestPapers)} generated papers into an empty file, ${n(chunk)} per upsertMany call (best of two)`);
+    const figures = await compareVectorIngest(items, chunk);
+    const [withVectors, without] = figures as [(typeof figures)[number], (typeof figures)[number]];
+    out(
+      table(
+        ['indexers', 'seconds', 'rows/s', 'term bytes/paper'],
+        figures.map((f) => [f.method, f.seconds.toFixed(1), n(f.rowsPerSecond), f.bytesPerPaper ? f.bytesPerPaper.toFixed(0) : '-']),
+      ),
+    );
+    out(`keeping vectors costs ${((withVectors.seconds / without.seconds - 1) * 100).toFixed(0)}% more ingest time (${((1000 * (withVectors.seconds - without.seconds)) / ingestPapers).toFixed(3)} ms a paper)`);
+  }
+}
+
+if (only.has('search') || only.has('matching') || only.has('plans') || only.has('similar') || only.has('taste')) {
   out(`\n## A store of ${n(papers)} generated papers (cached in bench/.data)`);
   const built = values.db ? { path: values.db, built: false, seconds: null, rowsPerSecond: null } : await ensureBenchDb(corpus, papers, out);
   out(built.built ? `built through PapersRepo.upsertMany (10,000 per call): ${built.seconds!.toFixed(0)} s, ${n(built.rowsPerSecond!)} rows/s` : `cached: ${built.path}`);
@@ -163,6 +182,37 @@ if (only.has('search') || only.has('matching') || only.has('plans')) {
       ],
     );
     for (const c of checks) out(`${c.ok ? 'ok  ' : 'BAD '} ${c.query} — ${c.statement}: ${c.verdict}\n       ${c.plan.join(' | ')}`);
+  }
+  if (only.has('similar')) {
+    const r = await measureSimilar(store, seededRng(DEFAULT_GENERATOR.seed + 2), perKind, passes);
+    out(`\n## /papers similar at ${n(papers)} papers, ms (${r.asked} random papers, ${passes} passes after a warm-up)`);
+    out(
+      table(
+        ['', 'p50', 'p95', 'p99', 'max'],
+        [
+          ['findSimilar', ms(r.latency.p50), ms(r.latency.p95), ms(r.latency.p99), ms(r.latency.max)],
+          ['+ 5 papers', ms(r.withPapers.p50), ms(r.withPapers.p95), ms(r.withPapers.p99), ms(r.withPapers.max)],
+        ],
+      ),
+    );
+    out(`found similar papers for ${r.asked ? r.found : 0}/${r.asked}; ${r.meanCandidates.toFixed(0)} candidates scored on average; mean best cosine ${r.meanTopSimilarity.toFixed(2)}`);
+  }
+
+  if (only.has('taste')) {
+    const sizes = [
+      { positives: 10, delivered: 50 },
+      { positives: 100, delivered: 500 },
+      { positives: 1_000, delivered: 2_000 },
+      { positives: 3_000, delivered: 5_000 },
+    ];
+    const figures = await measureTaste(store, seededRng(DEFAULT_GENERATOR.seed + 3), sizes, DEFAULT_GENERATOR.lastDay);
+    out(`\n## Team taste at ${n(papers)} papers, ms (a synthetic team per row; removed afterwards)`);
+    out(
+      table(
+        ['liked', 'posted', 'examples', 'fit', 'reuse', 'plan p50', 'plan+taste p50', 'plan+taste p95', 'candidates'],
+        figures.map((f) => [n(f.positives), n(f.delivered), n(f.examples), ms(f.fitMs), ms(f.reuseMs), ms(f.planWithout.p50), ms(f.planWith.p50), ms(f.planWith.p95), n(f.candidates)]),
+      ),
+    );
   }
   await store.close();
 }

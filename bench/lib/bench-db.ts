@@ -12,9 +12,11 @@ export const BENCH_DATA = join(HERE, '..', '.data');
 /** What the cached database depends on: a schema or generator change builds a new one. */
 export function cacheKey(total: number): string {
   const h = createHash('sha256');
-  // Everything that decides what ingest writes: the SQLite schema and index, the vocabulary, the generator.
+  // Everything that decides what ingest writes: the SQLite schema and index, the vocabulary, the
+  // term vectors (tokenizer, hashing, codec), the generator.
   const sqlite = readdirSync(join(HERE, '../../src/store/sqlite')).filter((f) => f.endsWith('.ts')).sort().map((f) => `../../src/store/sqlite/${f}`);
-  for (const f of [...sqlite, '../../src/search/vocabulary.ts', '../../src/search/words.ts', './generate.ts', './text-model.ts']) h.update(readFileSync(join(HERE, f)));
+  const relevance = ['tokenize.ts', 'stop-words.ts', 'hash.ts', 'term-codec.ts'].map((f) => `../../src/relevance/${f}`);
+  for (const f of [...sqlite, '../../src/search/vocabulary.ts', '../../src/search/words.ts', ...relevance, './generate.ts', './text-model.ts']) h.update(readFileSync(join(HERE, f)));
   h.update(String(GENERATOR_VERSION));
   return `papers-${total}-${h.digest('hex').slice(0, 10)}.db`;
 }
