@@ -7,6 +7,7 @@ import { PapersRepo, toRow } from '../../src/store/papers.ts';
 import { inlineMigrations, sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
 import { openStore, Store } from '../../src/store/store.ts';
 import { FtsSearchIndex } from '../../src/store/sqlite/fts-search.ts';
+import { registerFtsFunctions } from '../../src/store/sqlite/fts-rows.ts';
 import { paper } from '../search/hand-made-papers.ts';
 
 const NOW = new Date('2026-08-21T12:00:00Z');
@@ -62,6 +63,7 @@ describe('term vectors kept at ingest', () => {
 
   it('are computed by the migration for papers stored before it', async () => {
     const raw = new BetterSqlite3(':memory:');
+    registerFtsFunctions(raw);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const migrator = new Migrator({ db, provider: inlineMigrations(sqliteMigrations) });
     expect((await migrator.migrateTo('0002_delivery_outbox')).error).toBeUndefined();
