@@ -21,7 +21,7 @@ import { buildQueryMix, KINDS } from './lib/query-mix.ts';
 import { measureSearch } from './lib/search-latency.ts';
 import { ms, table } from './lib/stats.ts';
 import { titleRanks } from './lib/title-rate.ts';
-import { compareVectorIngest, measureSimilar } from './lib/similarity-cost.ts';
+import { compareVectorIngest, compareWithExhaustive, measureSimilar } from './lib/similarity-cost.ts';
 import { measureTaste } from './lib/taste-cost.ts';
 
 const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste'] as const;
@@ -97,6 +97,13 @@ if (only.has('ingest')) {
 }
 
 if (only.has('similar')) {
+  {
+    const { items: real } = corpusItems(corpus);
+    const r = await compareWithExhaustive(real, seededRng(DEFAULT_GENERATOR.seed + 4), 200);
+    out(`\n## /papers similar against an exhaustive scan, on the ${n(r.papers)} real papers of the corpus (${r.asked} random papers)`);
+    out(`recall@5 of the exhaustive top 5: ${(100 * r.recallAt5).toFixed(1)}%; its best match among the 5: ${r.top1Found}/${r.asked}`);
+    out(`ms p50 / p95: search-bounded ${ms(r.boundedMs.p50)} / ${ms(r.boundedMs.p95)}, exhaustive scan (vectors in memory) ${ms(r.exhaustiveMs.p50)} / ${ms(r.exhaustiveMs.p95)}`);
+  }
   const items = newGenerator(corpus, ingestPapers).nextBatch(ingestPapers);
   for (const chunk of values.chunks!.split(',').map(Number)) {
     out(`\n## Term vectors at ingest: the same ${n(ingestPapers)} generated papers into an empty file, ${n(chunk)} per upsertMany call (best of two)`);

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestItem } from '../../src/domain/paper.ts';
-import { findSimilar } from '../../src/relevance/similar.ts';
+import { findSimilar, SIMILAR } from '../../src/relevance/similar.ts';
+import { dot, tfidfVector } from '../../src/relevance/tfidf.ts';
 import { PapersRepo } from '../../src/store/papers.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { BENCH_DATA } from './bench-db.ts';
@@ -90,4 +91,61 @@ export async function compareVectorIngest(items: IngestItem[], chunk: number): P
     }
   }
   return [...best.values()];
+}
+
+export interface ExhaustiveAgreement {
+  papers: number;
+  asked: number;
+  /** Share of the exhaustive top 5 (by cosine over every paper) that findSimilar also returns. */
+  recallAt5: number;
+  /** Papers whose best match findSimilar found (the exhaustive top 1 in its 5). */
+  top1Found: number;
+  exhaustiveMs: Percentiles;
+  boundedMs: Percentiles;
+}
+
+/**
+ * How much the search-index bound costs in quality, on real papers: findSimilar (candidates from
+ * the search index) against an exhaustive cosine scan of every stored vector, for `n` papers.
+ */
+export async function compareWithExhaustive(items: IngestItem[], rng: Rng, n: number): Promise<ExhaustiveAgreement> {
+  const path = join(BENCH_DATA, 'similar-corpus.db');
+  const clean = () => {
+    for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+  };
+  clean();
+  const store = await openStore(path);
+  await store.papers.upsertMany(items, new Date('2026-07-01T00:00:00Z'));
+  const stats = await store.vectors.stats();
+  const ids = items.map((i) => i.paper.id);
+  const counts = await store.vectors.countsOf(ids);
+  const vectors = new Map([...counts].map(([id, tc]) => [id, tfidfVector(tc, stats)]));
+  const asked = Array.from({ length: n }, () => items[rng.int(items.length)]!.paper);
+  let hits = 0;
+  let wanted = 0;
+  let top1 = 0;
+  const exhaustiveMs: number[] = [];
+  const boundedMs: number[] = [];
+  for (const p of asked) {
+    const own = vectors.get(p.id)!;
+    let t0 = performance.now();
+    const best = [...vectors]
+      .filter(([id]) => id !== p.id)
+      .map(([id, v]) => ({ id, s: dot(own, v) }))
+      .filter((x) => x.s >= SIMILAR.minSimilarity)
+      .sort((a, b) => b.s - a.s || a.id.localeCompare(b.id))
+      .slice(0, SIMILAR.results)
+      .map((x) => x.id);
+    exhaustiveMs.push(performance.now() - t0);
+    t0 = performance.now();
+    const r = await findSimilar(store, p);
+    boundedMs.push(performance.now() - t0);
+    const got = new Set(r.kind === 'found' ? r.papers.map((x) => x.paperId) : []);
+    wanted += best.length;
+    hits += best.filter((id) => got.has(id)).length;
+    if (best.length > 0 && got.has(best[0]!)) top1++;
+  }
+  await store.close();
+  clean();
+  return { papers: items.length, asked: asked.length, recallAt5: wanted ? hits / wanted : 0, top1Found: top1, exhaustiveMs: percentiles(exhaustiveMs), boundedMs: percentiles(boundedMs) };
 }
