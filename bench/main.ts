@@ -216,8 +216,8 @@ if (only.has('search') || only.has('matching') || only.has('plans') || only.has(
     out(`\n## Team taste at ${n(papers)} papers, ms (a synthetic team per row; removed afterwards)`);
     out(
       table(
-        ['liked', 'posted', 'examples', 'fit', 'reuse', 'plan p50', 'plan+taste p50', 'plan+taste p95', 'candidates'],
-        figures.map((f) => [n(f.positives), n(f.delivered), n(f.examples), ms(f.fitMs), ms(f.reuseMs), ms(f.planWithout.p50), ms(f.planWith.p50), ms(f.planWith.p95), n(f.candidates)]),
+        ['liked', 'posted', 'examples', 'fit', 'fit (cpu)', 'reuse', 'plan p50', 'plan+taste p50', 'plan+taste p95', 'candidates'],
+        figures.map((f) => [n(f.positives), n(f.delivered), n(f.examples), ms(f.fitMs), ms(f.fitCpuMs), ms(f.reuseMs), ms(f.planWithout.p50), ms(f.planWith.p50), ms(f.planWith.p95), n(f.candidates)]),
       ),
     );
   }

@@ -13,6 +13,8 @@ export interface TasteFigure {
   examples: number;
   /** teamTaste() when the signals changed: read signals and vectors, fit, store. */
   fitMs: number;
+  /** The same in CPU time of this process (the machine may be shared: wall time then says little). */
+  fitCpuMs: number;
   /** teamTaste() when they did not: read signals, load the stored model. */
   reuseMs: number;
   /** A 3-day digest plan of a channel following everything, without and with taste (model reused). */
@@ -50,9 +52,13 @@ export async function measureTaste(store: Store, rng: Rng, sizes: ReadonlyArray<
           .execute();
       }
     });
+    await store.vectors.stats(); // loaded once per ingest in a running bot: not a fit's cost
+    const cpu0 = process.cpuUsage();
     let t0 = performance.now();
     const taste = await teamTaste(store, team.id, now);
     const fitMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const fitCpuMs = (cpu.user + cpu.system) / 1000;
     t0 = performance.now();
     await teamTaste(store, team.id, now);
     const reuseMs = performance.now() - t0;
@@ -73,6 +79,7 @@ export async function measureTaste(store: Store, rng: Rng, sizes: ReadonlyArray<
       delivered: size.delivered,
       examples: (taste.model?.positives ?? 0) + (taste.model?.negatives ?? 0),
       fitMs,
+      fitCpuMs,
       reuseMs,
       planWithout: percentiles(without),
       planWith: percentiles(withTaste),

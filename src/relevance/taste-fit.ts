@@ -25,9 +25,14 @@ export interface SvmOptions {
   tolerance: number;
   /** Seed of the per-epoch example order. */
   seed: number;
+  /**
+   * A feature held by fewer examples gets no weight: a word only one of the team's papers uses
+   * says nothing about its taste (most bigrams are such). It also keeps the fit small and fast.
+   */
+  minExamples: number;
 }
 
-export const SVM_DEFAULTS: SvmOptions = { c: 1, maxEpochs: 50, tolerance: 0.1, seed: 20260821 };
+export const SVM_DEFAULTS: SvmOptions = { c: 1, maxEpochs: 50, tolerance: 0.1, seed: 20260821, minExamples: 2 };
 
 /**
  * An L2-regularized, squared-hinge linear SVM (scikit-learn's LinearSVC, which is liblinear),
@@ -40,26 +45,41 @@ export const SVM_DEFAULTS: SvmOptions = { c: 1, maxEpochs: 50, tolerance: 0.1, s
 export function fitLinearSvm(examples: readonly Example[], options: SvmOptions = SVM_DEFAULTS): LinearModel {
   const n = examples.length;
   if (n === 0) return { ids: new Uint32Array(0), weights: new Float32Array(0), bias: 0 };
-  // The examples as one sparse matrix (CSR), features renumbered 0..F-1 in order of first
-  // appearance so the weights are a small dense array: the passes below are tight loops over
-  // typed arrays.
+  // Per feature: how many examples hold it (> 0), then, once renumbered, -(its column + 1).
+  const mark = new Int32Array(FEATURE_SPACE);
+  for (let i = 0; i < n; i++) {
+    const ids = examples[i]!.x.ids;
+    for (let k = 0; k < ids.length; k++) mark[ids[k]!] = mark[ids[k]!]! + 1;
+  }
+  // The examples as one sparse matrix (CSR) of the features kept, renumbered 0..F-1 in order of
+  // first appearance so the weights are a small dense array: the passes below are tight loops
+  // over typed arrays.
   const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + examples[i]!.x.ids.length;
-  const cols = new Int32Array(offsets[n]!);
-  const values = new Float64Array(offsets[n]!);
-  const localOf = new Int32Array(FEATURE_SPACE).fill(-1);
   const features: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = examples[i]!.x;
-    values.set(x.values, offsets[i]!);
-    for (let k = 0; k < x.ids.length; k++) {
-      const id = x.ids[k]!;
-      let c = localOf[id]!;
-      if (c < 0) {
-        c = localOf[id] = features.length;
-        features.push(id);
+    const ids = examples[i]!.x.ids;
+    let kept = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const m = mark[ids[k]!]!;
+      if (m < 0) kept++;
+      else if (m >= options.minExamples) {
+        mark[ids[k]!] = -(features.length + 1);
+        features.push(ids[k]!);
+        kept++;
       }
-      cols[offsets[i]! + k] = c;
+    }
+    offsets[i + 1] = offsets[i]! + kept;
+  }
+  const cols = new Int32Array(offsets[n]!);
+  const values = new Float64Array(offsets[n]!);
+  for (let i = 0; i < n; i++) {
+    const x = examples[i]!.x;
+    let at = offsets[i]!;
+    for (let k = 0; k < x.ids.length; k++) {
+      const m = mark[x.ids[k]!]!;
+      if (m >= 0) continue;
+      cols[at] = -m - 1;
+      values[at++] = x.values[k]!;
     }
   }
 
@@ -121,10 +141,19 @@ export function fitLinearSvm(examples: readonly Example[], options: SvmOptions =
     if (maxPg - minPg <= options.tolerance) break;
   }
 
-  const kept: number[] = [];
-  for (let f = 0; f < w.length; f++) if (w[f] !== 0) kept.push(f);
-  kept.sort((a, b) => features[a]! - features[b]!);
-  return { ids: Uint32Array.from(kept, (f) => features[f]!), weights: Float32Array.from(kept, (f) => w[f]!), bias };
+  // Nonzero weights by feature id: (id, column) packed in one number, so a plain numeric sort orders them.
+  let nonzero = 0;
+  for (let f = 0; f < w.length; f++) if (w[f] !== 0) nonzero++;
+  const packed = new Float64Array(nonzero);
+  for (let f = 0, j = 0; f < w.length; f++) if (w[f] !== 0) packed[j++] = features[f]! * FEATURE_SPACE + f;
+  packed.sort();
+  const ids = new Uint32Array(nonzero);
+  const weights = new Float32Array(nonzero);
+  for (let j = 0; j < nonzero; j++) {
+    ids[j] = Math.floor(packed[j]! / FEATURE_SPACE);
+    weights[j] = w[packed[j]! % FEATURE_SPACE]!;
+  }
+  return { ids, weights, bias };
 }
 
 /** The model's score of a vector: w·x + bias (positive = on the liked side). */

@@ -15,8 +15,12 @@ export const TASTE_MIN_POSITIVES = 10;
  * arxiv-sanity-lite contrasts each tag with every other paper).
  */
 export const NEGATIVE_WEIGHTS = { delivered: 0.5, listedBeside: 0.25 } as const;
-/** At most this many papers listed beside liked ones, the newest, per liked paper and in all. */
-const LISTED_BESIDE = { perPositive: 5, max: 5_000 } as const;
+/**
+ * What a fit reads, at most: the most recent liked papers, and negatives up to a few per liked
+ * paper (posted ones first, then listed-beside ones, the newest of each). Bounds the fitting
+ * time of a team with years of signals; the newest signals say most about its taste now.
+ */
+export const FIT_BOUNDS = { positives: 1_000, negativesPerPositive: 2, minNegatives: 50, negatives: 2_000 } as const;
 
 /** A team's fitted taste: scores papers and says which words moved each score. */
 export class TasteModel {
@@ -57,18 +61,21 @@ export interface TeamTaste {
  * changed them. So a digest plan, /papers why and /papers recommend share one fit.
  */
 export async function teamTaste(store: Store, teamId: number, now: Date = new Date()): Promise<TeamTaste> {
-  const positives = await store.taste.positives(teamId);
-  if (positives.length < TASTE_MIN_POSITIVES) return { positives: positives.length, model: null };
-  const liked = new Set(positives);
-  const delivered = (await store.taste.delivered(teamId)).filter((id) => !liked.has(id));
+  const allPositives = await store.taste.positives(teamId);
+  if (allPositives.length < TASTE_MIN_POSITIVES) return { positives: allPositives.length, model: null };
+  const liked = new Set(allPositives);
+  const positives = allPositives.slice(0, FIT_BOUNDS.positives);
+  const wanted = Math.min(FIT_BOUNDS.negatives, Math.max(FIT_BOUNDS.minNegatives, FIT_BOUNDS.negativesPerPositive * positives.length));
+  const delivered = (await store.taste.delivered(teamId, wanted + liked.size)).filter((id) => !liked.has(id)).slice(0, wanted);
   const shown = new Set(delivered);
-  const besideLimit = Math.min(LISTED_BESIDE.max, LISTED_BESIDE.perPositive * positives.length);
-  const beside = (await store.taste.listedBesideLiked(teamId, besideLimit + positives.length)).filter((id) => !liked.has(id) && !shown.has(id)).slice(0, besideLimit);
+  const besideWanted = wanted - delivered.length;
+  const beside =
+    besideWanted > 0 ? (await store.taste.listedBesideLiked(teamId, besideWanted + liked.size + shown.size)).filter((id) => !liked.has(id) && !shown.has(id)).slice(0, besideWanted) : [];
   const key = signalsKey(positives, delivered, beside);
 
   const stored = await store.taste.model(teamId);
   if (stored && stored.signalsKey === key) {
-    return { positives: positives.length, model: new TasteModel({ ids: stored.ids, weights: stored.weights, bias: stored.bias }, stored.positives, stored.negatives) };
+    return { positives: allPositives.length, model: new TasteModel({ ids: stored.ids, weights: stored.weights, bias: stored.bias }, stored.positives, stored.negatives) };
   }
 
   const stats = await store.vectors.stats();
@@ -86,7 +93,7 @@ export async function teamTaste(store: Store, teamId: number, now: Date = new Da
   const model = fitLinearSvm(examples);
   const negatives = delivered.length + beside.length;
   await store.taste.saveModel(teamId, { signalsKey: key, positives: positives.length, negatives, ...model, fittedAt: now.toISOString() });
-  return { positives: positives.length, model: new TasteModel(model, positives.length, negatives) };
+  return { positives: allPositives.length, model: new TasteModel(model, positives.length, negatives) };
 }
 
 /** A digest of everything a fit depends on: the feature scheme and the three id lists (each sorted). */

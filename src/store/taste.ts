@@ -20,36 +20,43 @@ export interface StoredTaste {
 export class TasteRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Papers anyone in the team voted for or saved, by id. */
+  /** Papers anyone in the team voted for or saved, most recently liked first. */
   async positives(teamId: number): Promise<string[]> {
-    const rows = await this.db
+    const signals = this.db
       .selectFrom('votes')
-      .select('paper_id')
+      .select(['paper_id', 'created_at'])
       .where('team_id', '=', teamId)
-      .union(this.db.selectFrom('saves').select('paper_id').where('team_id', '=', teamId))
-      .orderBy('paper_id')
+      .unionAll(this.db.selectFrom('saves').select(['paper_id', 'created_at']).where('team_id', '=', teamId));
+    const rows = await this.db
+      .selectFrom(signals.as('s'))
+      .select(['s.paper_id', (eb) => eb.fn.max('s.created_at').as('at')])
+      .groupBy('s.paper_id')
+      .orderBy('at', 'desc')
+      .orderBy('s.paper_id')
       .execute();
     return rows.map((r) => r.paper_id);
   }
 
-  /** Papers posted (sent) to any of the team's channels, by id. */
-  async delivered(teamId: number): Promise<string[]> {
+  /** Papers posted (sent) to any of the team's channels, most recently posted first, at most `limit`. */
+  async delivered(teamId: number, limit: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('deliveries as d')
       .innerJoin('channels as c', 'c.id', 'd.channel_id')
-      .select('d.paper_id')
-      .distinct()
+      .select(['d.paper_id', (eb) => eb.fn.max('d.updated_at').as('at')])
       .where('c.team_id', '=', teamId)
       .where('d.state', '=', 'sent')
+      .groupBy('d.paper_id')
+      .orderBy('at', 'desc')
       .orderBy('d.paper_id')
+      .limit(limit)
       .execute();
     return rows.map((r) => r.paper_id);
   }
 
   /**
-   * Papers listed on the days the team's liked papers were listed, newest days first, at most
-   * `limit`: what the team could have picked on those days and did not (the caller removes
-   * the liked ones).
+   * Papers listed on the days the team's liked papers were listed (the newest 60 such days),
+   * newest days first, at most `limit`: what the team could have picked on those days and did
+   * not (the caller removes the liked ones).
    */
   async listedBesideLiked(teamId: number, limit: number): Promise<string[]> {
     const liked = this.db
@@ -57,7 +64,7 @@ export class TasteRepo {
       .select('paper_id')
       .where('team_id', '=', teamId)
       .union(this.db.selectFrom('saves').select('paper_id').where('team_id', '=', teamId));
-    const days = this.db.selectFrom('listings').select('day').where('paper_id', 'in', liked);
+    const days = this.db.selectFrom('listings').select('day').distinct().where('paper_id', 'in', liked).orderBy('day', 'desc').limit(60);
     const rows = await this.db
       .selectFrom('listings')
       .select(['paper_id', (eb) => eb.fn.max('day').as('day')])

@@ -128,7 +128,7 @@ describe('/papers recommend', () => {
     const posted = (await h.app.store.outbox.countByState()).sent ?? 0;
     expect(posted).toBe(5);
     const team = (await h.app.store.teams.findTeam('console', 'local'))!;
-    const sent = await h.app.store.taste.delivered(team.id);
+    const sent = await h.app.store.taste.delivered(team.id, 1_000);
     const r = await h.say('/papers recommend');
     expect(r.text).toContain("Ranked by your team's taste, learnt from 10 papers");
     const picks = ids(r);

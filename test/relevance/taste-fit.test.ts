@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contributions, decision, fitLinearSvm, type Example } from '../../src/relevance/taste-fit.ts';
+import { contributions, decision, fitLinearSvm, SVM_DEFAULTS, type Example } from '../../src/relevance/taste-fit.ts';
 import type { SparseVector } from '../../src/relevance/tfidf.ts';
 
 /** An L2-normalized sparse vector from (feature, value) pairs. */
@@ -44,6 +44,13 @@ describe('the taste model (linear SVM, dual coordinate descent)', () => {
     const light = fitLinearSvm([...examples, { x: ambiguous, y: -1, weight: 0.1 }]);
     const heavy = fitLinearSvm([...examples, { x: ambiguous, y: -1, weight: 20 }]);
     expect(decision(heavy, ambiguous)).toBeLessThan(decision(light, ambiguous));
+  });
+
+  it('gives no weight to a feature only one example holds', () => {
+    const m = fitLinearSvm([...examples, { x: vec([[10, 1], [99, 1]]), y: 1, weight: 1 }]);
+    expect([...m.ids]).not.toContain(99);
+    expect([...m.ids]).toContain(10);
+    expect([...fitLinearSvm([...examples, { x: vec([[10, 1], [99, 1]]), y: 1, weight: 1 }], { ...SVM_DEFAULTS, minExamples: 1 }).ids]).toContain(99);
   });
 
   it('returns an empty model for no examples', () => {
