@@ -20,7 +20,7 @@ export const NEGATIVE_WEIGHTS = { delivered: 0.5, listedBeside: 0.25 } as const;
  * paper (posted ones first, then listed-beside ones, the newest of each). Bounds the fitting
  * time of a team with years of signals; the newest signals say most about its taste now.
  */
-export const FIT_BOUNDS = { positives: 1_000, negativesPerPositive: 2, minNegatives: 50, negatives: 2_000 } as const;
+export const FIT_BOUNDS = { positives: 500, negativesPerPositive: 2, minNegatives: 50, negatives: 1_000 } as const;
 
 /** A team's fitted taste: scores papers and says which words moved each score. */
 export class TasteModel {
