@@ -10,7 +10,6 @@ import type { Paper } from '../src/domain/paper.ts';
 import { silentLogger } from '../src/logger.ts';
 import { openStore } from '../src/store/store.ts';
 import { corpusItems, findCorpus, readCorpusDays } from './lib/corpus.ts';
-import { tasteRankingAvailable } from './lib/digest-ranking.ts';
 import { buildKnownItemQueries, measureRecall, recallOf, VARIANTS, type QueryOutcome, type Variant, type VariantRecall } from './lib/known-item.ts';
 import { MID_TYPING_LETTERS } from './lib/query-variants.ts';
 import { NaiveSearch } from './lib/naive-search.ts';
@@ -166,14 +165,13 @@ if (only.has('taste')) {
   const upvoteRuns = runs.filter((r) => r.ranking === 'upvotes');
   const tasteRuns = runs.filter((r) => r.ranking === 'taste');
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const tasteCell = (r: TasteRun) => (r.available ? pct(r.precision) : 'not available yet');
-  const ratio = (t: TasteRun, u: TasteRun) => (t.available && u.precision > 0 ? `${(t.precision / u.precision).toFixed(2)}x` : '-');
+  const ratio = (t: TasteRun, u: TasteRun) => (u.precision > 0 ? `${(t.precision / u.precision).toFixed(2)}x` : '-');
   const rows = upvoteRuns.map((u, i) => {
     const t = tasteRuns[i]!;
-    return [u.theme, String(u.positives), String(u.shownNotVoted), String(u.testThemePapers), pct(u.randomPrecision), pct(u.precision), tasteCell(t), ratio(t, u), pct(u.ceiling)];
+    return [u.theme, String(u.positives), String(u.shownNotVoted), String(u.testThemePapers), pct(u.randomPrecision), pct(u.precision), pct(t.precision), ratio(t, u), pct(u.ceiling)];
   });
   const meanUp = mean(upvoteRuns.map((r) => r.precision));
-  const meanTaste = tasteRuns.every((r) => r.available) ? mean(tasteRuns.map((r) => r.precision)) : NaN;
+  const meanTaste = mean(tasteRuns.map((r) => r.precision));
   rows.push([
     'mean',
     '',
@@ -181,13 +179,13 @@ if (only.has('taste')) {
     '',
     pct(mean(upvoteRuns.map((r) => r.randomPrecision))),
     pct(meanUp),
-    Number.isNaN(meanTaste) ? 'not available yet' : pct(meanTaste),
-    Number.isNaN(meanTaste) || meanUp === 0 ? '-' : `${(meanTaste / meanUp).toFixed(2)}x`,
+    pct(meanTaste),
+    meanUp === 0 ? '-' : `${(meanTaste / meanUp).toFixed(2)}x`,
     pct(mean(upvoteRuns.map((r) => r.ceiling))),
   ]);
   out(table(['theme', 'positives', 'shown, not voted', 'theme papers (test)', 'random', 'upvote-only', 'taste', 'taste / upvotes', 'ceiling'], rows));
-  out(`${upvoteRuns[0]!.testDigests} scored digests per run; ${tasteRankingAvailable() ? 'taste ranking: planDigest(..., { taste: true })' : 'taste ranking: planDigest takes no { taste } option yet'}; ${secs(t0)}`);
-  report.taste = { train, test, ...TASTE, tasteAvailable: tasteRankingAvailable(), runs, meanUpvotes: meanUp, meanTaste: Number.isNaN(meanTaste) ? null : meanTaste };
+  out(`${upvoteRuns[0]!.testDigests} scored digests per run; taste ranking: planDigest(..., { taste: true }); ${secs(t0)}`);
+  report.taste = { train, test, ...TASTE, runs, meanUpvotes: meanUp, meanTaste };
 }
 
 await store.close();

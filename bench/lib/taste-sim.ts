@@ -2,7 +2,7 @@ import { addDays } from '../../src/domain/clock.ts';
 import type { DigestPlan } from '../../src/digest/plan.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Store } from '../../src/store/store.ts';
-import { planDigestRanked, tasteRankingAvailable, type DigestRanking } from './digest-ranking.ts';
+import { planDigestRanked, type DigestRanking } from './digest-ranking.ts';
 import { paperRng } from './known-item.ts';
 import type { Theme } from './themes.ts';
 
@@ -33,8 +33,6 @@ export interface TasteSimOptions {
 export interface TasteRun {
   theme: string;
   ranking: DigestRanking;
-  /** False when planDigest cannot rank by taste yet: nothing was simulated. */
-  available: boolean;
   /** Distinct papers the team voted for in the training month (taste needs 10 or more). */
   positives: number;
   votes: number;
@@ -70,7 +68,6 @@ export async function simulateTaste(store: Store, o: TasteSimOptions): Promise<T
   const run: TasteRun = {
     theme: o.theme.name,
     ranking: o.ranking,
-    available: o.ranking === 'upvotes' || tasteRankingAvailable(),
     positives: 0,
     votes: 0,
     shownNotVoted: 0,
@@ -81,8 +78,6 @@ export async function simulateTaste(store: Store, o: TasteSimOptions): Promise<T
     randomPrecision: NaN,
     ceiling: NaN,
   };
-  if (!run.available) return run;
-
   const now = (day: string, time: string) => new Date(`${day}T${time}:00Z`);
   const slug = o.theme.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   const team = await store.teams.ensureTeam({ platform: 'console', externalId: `eval-${slug}-${o.ranking}` }, now(o.train.from, '00:00'));
@@ -97,7 +92,6 @@ export async function simulateTaste(store: Store, o: TasteSimOptions): Promise<T
     if (isWeekday(day)) {
       const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
       const plan = await planDigestRanked(store, channel, day, previous, o.logger, o.ranking);
-      if (!plan) throw new Error('planDigest stopped offering taste ranking mid-run');
       await recordPosted(store, channel.id, plan, now(day, '09:00'));
       if (testing) {
         if (plan.picked.length > 0) scores.push(score(plan, o.themeIds));
