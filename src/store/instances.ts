@@ -47,6 +47,15 @@ export class InstancesRepo {
     return this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async all(): Promise<InstanceRow[]> {
+    return this.db.selectFrom('instances').selectAll().orderBy('started_at').orderBy('id').execute();
+  }
+
+  /** Forgets every other instance: only for a caller that knows they are all gone (the SQLite bot lock). */
+  async removeAllExcept(id: string): Promise<void> {
+    await this.db.deleteFrom('instances').where('id', '!=', id).execute();
+  }
+
   async remove(id: string): Promise<void> {
     await this.db.deleteFrom('instances').where('id', '=', id).execute();
   }
