@@ -28,8 +28,10 @@ const MIN_KILLS = 2;
 /** Short leases, so a killed instance's posts are taken over within the trial. */
 const LEASE_S = 2;
 const FINAL_TIMEOUT_MS = 60_000;
-/** How long a post travels before the platform makes the message. */
-const POST_LATENCY_MS = { min: 10, spread: 60 };
+/** How long a post travels before the platform makes the message; some are slow (a rate-limit wait, a slow platform). */
+const POST_MS = { min: 10, spread: 60 };
+const SLOW_POSTS = 0.1;
+const SLOW_POST_MS = { min: 200, spread: 700 };
 /** Discord keeps a nonce "a few minutes". Half the trials run as if it were forgotten. */
 const NONCE_KEPT_MS = 5 * 60_000;
 
@@ -61,7 +63,7 @@ describe.skipIf(unavailable !== null)(`fleet crash: ${INSTANCES} instances on Po
       PAPERBOY_PG_POOL: '4',
       PAPERBOY_LEASE_S: String(LEASE_S),
       PAPERBOY_LOG_LEVEL: 'error',
-      PAPERBOY_DIGEST_CONCURRENCY: '8',
+      PAPERBOY_DIGEST_CONCURRENCY: '32',
       DISCORD_TOKEN,
       DISCORD_APP_ID,
       DISCORD_API_URL: discord.apiUrl,
@@ -88,11 +90,12 @@ describe.skipIf(unavailable !== null)(`fleet crash: ${INSTANCES} instances on Po
     discord.reset();
     slack.reset();
     discord.options.nonceWindowMs = nonceKept ? NONCE_KEPT_MS : 0;
-    // A post travels a little before it lands, as on a real platform: an instance that wrongly
-    // took over a post still in flight would find nothing yet and post it again.
+    // A post travels before it lands, as on a real platform: an instance that wrongly took over
+    // a post still in flight would find nothing yet and post it again.
     const lag = seededRng(seed + 0x5eed);
-    discord.latency = (method, path) => (method === 'POST' && /^\/channels\/\d+\/messages$/.test(path) ? POST_LATENCY_MS.min + lag.int(POST_LATENCY_MS.spread) : 0);
-    slack.latency = (call) => (call.method === 'chat.postMessage' ? POST_LATENCY_MS.min + lag.int(POST_LATENCY_MS.spread) : 0);
+    const travel = () => (lag.chance(SLOW_POSTS) ? SLOW_POST_MS.min + lag.int(SLOW_POST_MS.spread) : POST_MS.min + lag.int(POST_MS.spread));
+    discord.latency = (method, path) => (method === 'POST' && /^\/channels\/\d+\/messages$/.test(path) ? travel() : 0);
+    slack.latency = (call) => (call.method === 'chat.postMessage' ? travel() : 0);
     await recreateDatabase(trialDb, templateDb);
     trialStartedAt = Date.now();
 
