@@ -99,6 +99,8 @@ export class FakeSlack {
   chaos: ((call: RecordedCall) => ScriptStep | undefined) | null = null;
   /** Called with each answer (status and body) just before it is written. */
   beforeAnswer: ((call: RecordedCall, status: number, body: unknown) => void) | null = null;
+  /** Milliseconds a call travels before it takes effect (a real platform is not instant); none by default. */
+  latency: ((call: RecordedCall) => number) | null = null;
 
   readonly token: string;
   readonly teamId: string;
@@ -211,6 +213,7 @@ export class FakeSlack {
     this.scripts.clear();
     this.chaos = null;
     this.beforeAnswer = null;
+    this.latency = null;
   }
 
   /** Fails loudly if the code under test called a method the fake doesn't know. */
@@ -247,6 +250,8 @@ export class FakeSlack {
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : null;
     const call: RecordedCall = { method, params, token, at: Date.now() };
     this.calls.push(call);
+    const delay = this.latency?.(call) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.beforeAnswer?.(call, status, body);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
