@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { openApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import { systemClock } from '../../src/domain/clock.ts';
 import { memoryLogger } from '../../src/logger.ts';
@@ -32,6 +33,12 @@ async function plannedChannel(): Promise<{ h: DeliveryHarness; channelId: number
 }
 
 describe('leases', () => {
+  it('last PAPERBOY_LEASE_S seconds, 60 by default', () => {
+    expect(loadConfig({}).delivery.leaseMs).toBe(60_000);
+    expect(loadConfig({ PAPERBOY_LEASE_S: '5' }).delivery.leaseMs).toBe(5_000);
+    expect(() => loadConfig({ PAPERBOY_LEASE_S: '0' })).toThrow(/PAPERBOY_LEASE_S/);
+  });
+
   it('a post in flight under a live lease is neither claimed nor recovered by another instance; after the lease it is taken over and must be checked', async () => {
     let channelId: number;
     ({ h, channelId } = await plannedChannel());
