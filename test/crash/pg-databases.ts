@@ -12,14 +12,14 @@ export const FLEET_PG_URL = process.env.PAPERBOY_TEST_PG || 'postgres://postgres
 const PREFIX = 'pb_fleet_';
 const POSTGRES_STORE = fileURLToPath(new URL('../../src/store/postgres/open.ts', import.meta.url));
 
-/** Null when the suite can run; else why not, for the skip notice. */
-export async function postgresUnavailable(): Promise<string | null> {
-  if (!existsSync(POSTGRES_STORE)) return 'this build has no PostgreSQL store yet (src/store/postgres)';
+/** Null when the suite can run; else why not: the build has no PostgreSQL store, or no server answers. */
+export async function postgresUnavailable(): Promise<{ reason: string; server: boolean } | null> {
+  if (!existsSync(POSTGRES_STORE)) return { reason: 'this build has no PostgreSQL store yet (src/store/postgres)', server: false };
   try {
     await admin(async (c) => c.query('SELECT 1'));
     return null;
   } catch (e) {
-    return `no PostgreSQL server answers at ${FLEET_PG_URL} (${e instanceof Error ? e.message : String(e)}); set PAPERBOY_TEST_PG`;
+    return { reason: `no PostgreSQL server answers at ${FLEET_PG_URL} (${e instanceof Error ? e.message : String(e)}); set PAPERBOY_TEST_PG`, server: true };
   }
 }
 
