@@ -14,14 +14,20 @@ import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
 import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
+import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
+import { openPostgres } from './postgres/open.ts';
+import { TsSearchIndex } from './postgres/ts-search.ts';
 import { FtsSearchIndex, type FtsTuning } from './sqlite/fts-search.ts';
 import { openSqlite } from './sqlite/open.ts';
 
 /**
- * Everything Paperboy keeps. The repositories speak kysely only; what is SQLite-specific
- * (pragmas, FTS5) lives under ./sqlite and reaches the rest of the code through `search`.
+ * Everything Paperboy keeps. The repositories speak kysely only; what is specific to a
+ * database (SQLite's pragmas and FTS5, PostgreSQL's pool and tsvector search) lives under
+ * ./sqlite and ./postgres and reaches the rest of the code through `search` and the seam.
  */
 export class Store {
+  /** Which database this is; the repositories never need to ask. */
+  readonly dialect: DialectName;
   readonly papers: PapersRepo;
   readonly teams: TeamsRepo;
   readonly topics: TopicsRepo;
@@ -44,10 +50,12 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
+    seam: DialectSeam = SQLITE_SEAM,
   ) {
+    this.dialect = seam.name;
     this.vectors = new TermVectorsRepo(db);
     // The search index first, then the vocabulary, then the term vectors: all in the inserting transaction.
-    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors]);
+    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors], seam);
     this.taste = new TasteRepo(db);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);
@@ -67,12 +75,25 @@ export class Store {
 }
 
 export interface OpenStoreOptions {
-  /** Tuning for the full-text index (benchmarks vary it). */
+  /** Tuning for the full-text index (benchmarks vary it; PostgreSQL reads `fullRankLimit` and `window`). */
   fts?: Partial<FtsTuning>;
+  /** PostgreSQL pool size (PAPERBOY_PG_POOL); default 10. */
+  pgPool?: number;
 }
 
-/** Opens the embedded SQLite store at `path` (`:memory:` for tests), migrated to the latest schema. */
-export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { db } = await openSqlite(path);
-  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy());
+/** A `postgres://` or `postgresql://` URL; anything else is a SQLite file path. */
+export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
+
+/**
+ * Opens the store at `location`, migrated to the latest schema: PostgreSQL for a
+ * `postgres://` URL, else the embedded SQLite file (`:memory:` for tests). The one place a
+ * dialect is chosen.
+ */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(location)) {
+    const { db } = await openPostgres(location, { poolSize: options.pgPool ?? 10 });
+    return new Store(db, new TsSearchIndex(db, options.fts), () => db.destroy(), POSTGRES_SEAM);
+  }
+  const { db } = await openSqlite(location);
+  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy(), SQLITE_SEAM);
 }
