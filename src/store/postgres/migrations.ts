@@ -190,15 +190,36 @@ CREATE TABLE team_taste (
   fitted_at timestamptz NOT NULL
 );
 
--- Full-text search (ts-search.ts). The weighted document: title A, authors B, keywords C,
--- abstract D; English stemming except for author names ('simple': as written). One function,
--- so the index, the trigger and ingest can never disagree.
+-- Full-text search (ts-search.ts), made to read words as SQLite's \`porter unicode61
+-- remove_diacritics 2\` does: accents folded (unaccent), no stop words dropped (a stemmer
+-- without a stop list: "the of" finds papers, as on SQLite), and only letters and digits make
+-- words: every other character splits them (PostgreSQL's parser would keep "20.04" or "who's"
+-- whole, where our query parser reads two words). Authors use the same folding, unstemmed.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH DICTIONARY paperboy_english_stem (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH CONFIGURATION paperboy_english (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION paperboy_english
+  ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart
+  WITH unaccent, paperboy_english_stem;
+CREATE TEXT SEARCH CONFIGURATION paperboy_simple (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION paperboy_simple
+  ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart
+  WITH unaccent, simple;
+
+-- Text as the search parser should see it: composed (NFC), every run of other characters one space.
+CREATE FUNCTION paperboy_search_text(t text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT regexp_replace(normalize(t, NFC), '[^[:alnum:]]+', ' ', 'g')
+$$;
+
+-- The weighted document: title A, authors B, keywords C, abstract D. One function, so the
+-- index, the trigger and ingest can never disagree.
 CREATE FUNCTION paperboy_search_doc(title text, authors_text text, keywords_text text, abstract text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT setweight(to_tsvector('english'::regconfig, title), 'A')
-      || setweight(to_tsvector('simple'::regconfig, authors_text), 'B')
-      || setweight(to_tsvector('english'::regconfig, keywords_text), 'C')
-      || setweight(to_tsvector('english'::regconfig, abstract), 'D')
+  SELECT setweight(to_tsvector('paperboy_english'::regconfig, paperboy_search_text(title)), 'A')
+      || setweight(to_tsvector('paperboy_simple'::regconfig, paperboy_search_text(authors_text)), 'B')
+      || setweight(to_tsvector('paperboy_english'::regconfig, paperboy_search_text(keywords_text)), 'C')
+      || setweight(to_tsvector('paperboy_english'::regconfig, paperboy_search_text(abstract)), 'D')
 $$;
 
 -- The paper's own day (published, else first seen): windows of broad queries are the newest

@@ -6,7 +6,8 @@ import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
 
 /*
  * Full-text search on PostgreSQL: `papers_search.doc` is the weighted tsvector of each paper
- * (title A, authors B, keywords C, abstract D; migration 0001), with a GIN index, and its `day`
+ * (title A, authors B, keywords C, abstract D; migration 0001 defines it and the
+ * text search configurations `paperboy_english` and `paperboy_simple`), with a GIN index, and its `day`
  * orders papers by their own date. The tsquery is built from our parsed query, never from the
  * user's text: each token is a quoted lexeme, normalised by `to_tsquery` under the config of
  * its field, and the parts are joined with tsquery operators in SQL.
@@ -26,10 +27,10 @@ export interface TsTuning {
 export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000 };
 
 /**
- * A tsquery lexeme literal. Tokens hold only letters, digits and marks (`wordTokens`), so no
+ * A tsquery lexeme literal, composed as the index's text is (NFC). Tokens hold only letters, digits and marks (`wordTokens`), so no
  * quote or backslash can occur; they are escaped anyway, as to_tsquery's syntax asks.
  */
-const lexeme = (token: string, weights: string) => `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${weights}`;
+const lexeme = (token: string, weights: string) => `'${token.normalize('NFC').replace(/\\/g, '\\\\').replace(/'/g, "''")}':${weights}`;
 /** Words in sequence: `<->` (a stop word dropped by the config keeps its place). */
 const phrase = (tokens: readonly string[], weights: string) => tokens.map((t) => lexeme(t, weights)).join(' <-> ');
 
@@ -41,11 +42,11 @@ const phrase = (tokens: readonly string[], weights: string) => tokens.map((t) =>
 export function termQuery(t: Term): RawBuilder<unknown> {
   switch (t.field) {
     case 'title':
-      return sql`to_tsquery('english', ${phrase(t.tokens, 'A')})`;
+      return sql`to_tsquery('paperboy_english', ${phrase(t.tokens, 'A')})`;
     case 'authors':
-      return sql`to_tsquery('simple', ${phrase(t.tokens, 'B')})`;
+      return sql`to_tsquery('paperboy_simple', ${phrase(t.tokens, 'B')})`;
     case 'any':
-      return sql`(to_tsquery('english', ${phrase(t.tokens, 'ACD')}) || to_tsquery('simple', ${phrase(t.tokens, 'B')}))`;
+      return sql`(to_tsquery('paperboy_english', ${phrase(t.tokens, 'ACD')}) || to_tsquery('paperboy_simple', ${phrase(t.tokens, 'B')}))`;
   }
 }
 
