@@ -79,7 +79,7 @@ export class PapersRepo {
             .execute();
         }
       }
-      if (inserted > 0) for (const indexer of this.indexers) await indexer.indexNewPapers(trx, afterSeq);
+      for (const indexer of this.indexers) if (inserted > 0 || indexer.indexesUpdates) await indexer.indexNewPapers(trx, afterSeq);
     });
     return { inserted, updated: unique.length - inserted };
   }

@@ -190,47 +190,12 @@ CREATE TABLE team_taste (
   fitted_at timestamptz NOT NULL
 );
 
--- Full-text search (ts-search.ts), made to read words as SQLite's \`porter unicode61
--- remove_diacritics 2\` does: accents folded (unaccent), no stop words dropped (a stemmer
--- without a stop list: "the of" finds papers, as on SQLite), and only letters and digits make
--- words: every other character splits them (PostgreSQL's parser would keep "20.04" or "who's"
--- whole, where our query parser reads two words). Authors use the same folding, unstemmed.
-CREATE EXTENSION IF NOT EXISTS unaccent;
-CREATE TEXT SEARCH DICTIONARY paperboy_english_stem (TEMPLATE = snowball, Language = english);
-CREATE TEXT SEARCH CONFIGURATION paperboy_english (COPY = english);
-ALTER TEXT SEARCH CONFIGURATION paperboy_english
-  ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart
-  WITH unaccent, paperboy_english_stem;
-CREATE TEXT SEARCH CONFIGURATION paperboy_simple (COPY = simple);
-ALTER TEXT SEARCH CONFIGURATION paperboy_simple
-  ALTER MAPPING FOR asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart
-  WITH unaccent, simple;
-
--- Text as the search parser should see it: composed (NFC), every run of other characters one space.
-CREATE FUNCTION paperboy_search_text(t text) RETURNS text
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT regexp_replace(normalize(t, NFC), '[^[:alnum:]]+', ' ', 'g')
-$$;
-
--- The weighted document: title A, authors B, keywords C, abstract D. One function, so the
--- index, the trigger and ingest can never disagree.
-CREATE FUNCTION paperboy_search_doc(title text, authors_text text, keywords_text text, abstract text) RETURNS tsvector
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT setweight(to_tsvector('paperboy_english'::regconfig, paperboy_search_text(title)), 'A')
-      || setweight(to_tsvector('paperboy_simple'::regconfig, paperboy_search_text(authors_text)), 'B')
-      || setweight(to_tsvector('paperboy_english'::regconfig, paperboy_search_text(keywords_text)), 'C')
-      || setweight(to_tsvector('paperboy_english'::regconfig, paperboy_search_text(abstract)), 'D')
-$$;
-
--- The paper's own day (published, else first seen): windows of broad queries are the newest
+-- Full-text search (ts-search.ts). The weighted tsvector of each paper is built in
+-- TypeScript with the very folding and Porter stems of SQLite's FTS5 index (search-doc.ts),
+-- so both stores read words alike, and ingest spends no database CPU on text analysis. It
+-- sits beside papers, as SQLite's papers_fts does: papers rows read the same on both stores.
+-- \`day\` is the paper's own day (published, else first seen): broad queries rank their newest
 -- matches by it, so a backfill of old papers never pushes new ones out.
-CREATE FUNCTION paperboy_paper_day(published_at timestamptz, first_seen_at timestamptz) RETURNS date
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT (COALESCE(published_at, first_seen_at) AT TIME ZONE 'UTC')::date
-$$;
-
--- Beside papers, as SQLite's papers_fts is: papers rows read the same on both stores, and
--- ingest fills it with one INSERT ... SELECT per batch (ts-search.ts indexNewPapers).
 CREATE TABLE papers_search (
   seq integer PRIMARY KEY REFERENCES papers (seq) ON DELETE CASCADE,
   day date NOT NULL,
@@ -239,14 +204,12 @@ CREATE TABLE papers_search (
 CREATE INDEX papers_search_doc ON papers_search USING gin (doc);
 CREATE INDEX papers_search_newest ON papers_search (day DESC, seq DESC);
 
--- A change of indexed text (a re-ingest with a new title or date) is reindexed; a refresh of
--- upvotes is not (UPDATE OF lists the columns; WHEN skips unchanged text).
-CREATE FUNCTION paperboy_reindex_paper() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A change of indexed text (a re-ingest with a new title or date) queues the paper to be
+-- indexed again by the same ingest (TsSearchIndex.indexNewPapers); a refresh of upvotes does not.
+CREATE TABLE papers_search_stale (seq integer PRIMARY KEY REFERENCES papers (seq) ON DELETE CASCADE);
+CREATE FUNCTION paperboy_queue_reindex() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE papers_search
-     SET day = paperboy_paper_day(NEW.published_at, NEW.first_seen_at),
-         doc = paperboy_search_doc(NEW.title, NEW.authors_text, NEW.keywords_text, NEW.abstract)
-   WHERE seq = NEW.seq;
+  INSERT INTO papers_search_stale (seq) VALUES (NEW.seq) ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER papers_search_update AFTER UPDATE OF title, abstract, authors_text, keywords_text, published_at ON papers
@@ -254,7 +217,7 @@ CREATE TRIGGER papers_search_update AFTER UPDATE OF title, abstract, authors_tex
   WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.abstract IS DISTINCT FROM NEW.abstract
      OR OLD.authors_text IS DISTINCT FROM NEW.authors_text OR OLD.keywords_text IS DISTINCT FROM NEW.keywords_text
      OR OLD.published_at IS DISTINCT FROM NEW.published_at)
-  EXECUTE FUNCTION paperboy_reindex_paper();
+  EXECUTE FUNCTION paperboy_queue_reindex();
 `;
 
 export const postgresMigrations: Record<string, Migration> = {

@@ -1,16 +1,16 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchQuery, Term } from '../../search/query.ts';
+import type { SearchQuery } from '../../search/query.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
+import { queryText, searchDoc } from './search-doc.ts';
 
 /*
  * Full-text search on PostgreSQL: `papers_search.doc` is the weighted tsvector of each paper
- * (title A, authors B, keywords C, abstract D; migration 0001 defines it and the
- * text search configurations `paperboy_english` and `paperboy_simple`), with a GIN index, and its `day`
+ * (title A, authors B, keywords C, abstract D; search-doc.ts), with a GIN index, and its `day`
  * orders papers by their own date. The tsquery is built from our parsed query, never from the
- * user's text: each token is a quoted lexeme, normalised by `to_tsquery` under the config of
- * its field, and the parts are joined with tsquery operators in SQL.
+ * user's text: every word a quoted lexeme we folded and stemmed ourselves, joined with
+ * tsquery's operators (`<->` in phrases, `&`, `|`, `!`), cast with ::tsquery (no to_tsquery).
  */
 
 /** ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: abstract, keywords, authors, title (SQLite's BM25 weights 1, 4, 4, 10, scaled). */
@@ -25,38 +25,6 @@ export interface TsTuning {
 }
 
 export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000 };
-
-/**
- * A tsquery lexeme literal, composed as the index's text is (NFC). Tokens hold only letters, digits and marks (`wordTokens`), so no
- * quote or backslash can occur; they are escaped anyway, as to_tsquery's syntax asks.
- */
-const lexeme = (token: string, weights: string) => `'${token.normalize('NFC').replace(/\\/g, '\\\\').replace(/'/g, "''")}':${weights}`;
-/** Words in sequence: `<->` (a stop word dropped by the config keeps its place). */
-const phrase = (tokens: readonly string[], weights: string) => tokens.map((t) => lexeme(t, weights)).join(' <-> ');
-
-/**
- * tsquery expressions for parsed terms. A plain word matches the stemmed title, keywords or
- * abstract, or an author's name as written; `title:` only the title; `author:` only names,
- * never stemmed (as SQLite's marked author words).
- */
-export function termQuery(t: Term): RawBuilder<unknown> {
-  switch (t.field) {
-    case 'title':
-      return sql`to_tsquery('paperboy_english', ${phrase(t.tokens, 'A')})`;
-    case 'authors':
-      return sql`to_tsquery('paperboy_simple', ${phrase(t.tokens, 'B')})`;
-    case 'any':
-      return sql`(to_tsquery('paperboy_english', ${phrase(t.tokens, 'ACD')}) || to_tsquery('paperboy_simple', ${phrase(t.tokens, 'B')}))`;
-  }
-}
-
-const anyOf = (terms: Term[]) => (terms.length === 1 ? termQuery(terms[0]!) : sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
-
-/** The whole query: every clause (its terms ORed) ANDed, minus any paper matching an exclusion. */
-export function queryOf(q: SearchQuery): RawBuilder<unknown> {
-  const all = sql.join(q.must.map(anyOf), sql` && `);
-  return q.not.length === 0 ? sql`(${all})` : sql`((${all}) && !!${anyOf(q.not)})`;
-}
 
 export class TsSearchIndex implements SearchIndex {
   private readonly tuning: TsTuning;
@@ -73,11 +41,36 @@ export class TsSearchIndex implements SearchIndex {
     return searchInTiers(this.db, q, page, (tier, want) => this.rank(tier, want));
   }
 
+  /** Text changes are queued by a trigger (migration 0001): every ingest drains the queue, even one that inserted nothing. */
+  readonly indexesUpdates = true;
+
+  /**
+   * Indexes the papers inserted by this ingest (seq above `afterSeq`) and those whose text it
+   * changed, with tsvectors built here (search-doc.ts), a few thousand rows per statement.
+   */
   async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
-    await sql`
-      INSERT INTO papers_search (seq, day, doc)
-      SELECT p.seq, paperboy_paper_day(p.published_at, p.first_seen_at), paperboy_search_doc(p.title, p.authors_text, p.keywords_text, p.abstract)
-      FROM papers p WHERE p.seq > ${Math.trunc(afterSeq)}`.execute(trx);
+    const stale = await sql<{ seq: number }>`DELETE FROM papers_search_stale RETURNING seq`.execute(trx);
+    const restale = stale.rows.map((r) => r.seq);
+    for (let cursor = afterSeq; ; ) {
+      const rows = await trx
+        .selectFrom('papers')
+        .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
+        .where('seq', '>', cursor)
+        .orderBy('seq')
+        .limit(INDEX_ROWS)
+        .execute();
+      if (rows.length === 0) break;
+      await writeDocs(trx, rows);
+      cursor = rows[rows.length - 1]!.seq;
+    }
+    for (let i = 0; i < restale.length; i += INDEX_ROWS) {
+      const rows = await trx
+        .selectFrom('papers')
+        .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
+        .where('seq', 'in', restale.slice(i, i + INDEX_ROWS))
+        .execute();
+      await writeDocs(trx, rows);
+    }
   }
 
   /**
@@ -92,7 +85,7 @@ export class TsSearchIndex implements SearchIndex {
     const take = Math.max(fullRankLimit + 1, window);
     const rows = await sql<{ id: string; rank: number }>`
       SELECT p.id, ts_rank_cd(${RANK_WEIGHTS}::float4[], s.doc, m.q) AS rank
-      FROM (SELECT ${queryOf(q)} AS q) m, papers_search s JOIN papers p ON p.seq = s.seq
+      FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) m, papers_search s JOIN papers p ON p.seq = s.seq
       WHERE s.doc @@ m.q ${sinceFilter(q.since)} ${skipFilter(want)}
       ORDER BY s.day DESC, s.seq DESC
       LIMIT ${take}`.execute(this.db);
@@ -102,6 +95,24 @@ export class TsSearchIndex implements SearchIndex {
     const ranked = [...kept].sort((a, b) => b.rank - a.rank);
     return { ids: ranked.slice(0, want.n).map((r) => r.id), window: windowed ? window : null };
   }
+}
+
+/** Papers read and indexed per statement. */
+const INDEX_ROWS = 2_000;
+
+type DocSource = { seq: number; title: string; authors_text: string; keywords_text: string; abstract: string; published_at: string | null; first_seen_at: string };
+
+/** Upserts the search rows of `rows`: one statement, the values as arrays (unnest). */
+async function writeDocs(trx: Kysely<Database>, rows: readonly DocSource[]): Promise<void> {
+  if (rows.length === 0) return;
+  const seqs = rows.map((r) => r.seq);
+  // Timestamps read back as ISO strings in UTC (open.ts): the first ten characters are the UTC day.
+  const days = rows.map((r) => (r.published_at ?? r.first_seen_at).slice(0, 10));
+  const docs = rows.map(searchDoc);
+  await sql`
+    INSERT INTO papers_search (seq, day, doc)
+    SELECT * FROM unnest(${seqs}::integer[], ${days}::date[], ${docs}::tsvector[])
+    ON CONFLICT (seq) DO UPDATE SET day = excluded.day, doc = excluded.doc`.execute(trx);
 }
 
 function skipFilter(want: Want): RawBuilder<unknown> {
