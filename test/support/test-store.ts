@@ -41,7 +41,16 @@ export async function createTestDatabase(): Promise<string> {
 export async function dropTestDatabase(location: string): Promise<void> {
   const name = new URL(location).pathname.slice(1);
   if (!name.startsWith(DB_PREFIX) || !/^\w+$/.test(name)) throw new Error(`refusing to drop ${name}: not a test database`);
-  await admin(async (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  // The store's pool has closed its connections by now; a backend may take a moment to go.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin(async (c) => c.query(`DROP DATABASE IF EXISTS ${name}${attempt < 20 ? '' : ' WITH (FORCE)'}`));
+      return;
+    } catch (e) {
+      if (attempt >= 20 || !/being accessed by other users/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 async function admin<T>(run: (c: pg.Client) => Promise<T>): Promise<T> {

@@ -35,6 +35,10 @@ const types = {
 export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresHandle> {
   // Sessions in UTC: a day such as `since:2026-08-01` compared with a timestamptz means midnight UTC, as on SQLite.
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types, options: '-c TimeZone=UTC' });
+  // An idle connection the server closes (a restart, a terminated backend) is an 'error' event on
+  // the pool: without a listener it would crash the process. The pool drops that client; the
+  // next query opens a new one, or fails with an error its caller handles.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Two instances starting at once must not both migrate: the Migrator takes its own lock table on PostgreSQL.
