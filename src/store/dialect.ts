@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -16,12 +17,15 @@ export interface DialectSeam {
    * its start; SQLite's single writer makes that safe, PostgreSQL needs one ingest at a time.
    */
   serializeIngest(trx: Kysely<Database>): Promise<void>;
+  /** How a delivery or header claim locks its channel (claim-locking.ts). */
+  readonly claimLocking: ClaimLocking;
 }
 
 export const SQLITE_SEAM: DialectSeam = {
   name: 'sqlite',
   paperBatchRows: 400,
   serializeIngest: async () => {},
+  claimLocking: NO_CLAIM_LOCKING,
 };
 
 /** Any fixed 64-bit key: the ingest's transaction-scoped advisory lock. */
@@ -33,4 +37,6 @@ export const POSTGRES_SEAM: DialectSeam = {
   serializeIngest: async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${INGEST_LOCK})`.execute(trx);
   },
+  // Another instance claiming in the same channel right now skips it this time (claim-locking.ts).
+  claimLocking: { lockChannel: (q) => q.forNoKeyUpdate().skipLocked() },
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { withCompletionsTier, type SearchQuery } from '../search/query.ts';
-import { byProximity, PROXIMITY_DEPTH } from '../search/proximity.ts';
+import { byProximity, PROXIMITY_DEPTH, reordersByProximity } from '../search/proximity.ts';
 import type { Database } from './schema.ts';
 import type { SearchPage } from './search-index.ts';
 
@@ -10,9 +10,14 @@ export interface Ranked {
   window: number | null;
 }
 
-/** How many ranked papers a page still needs, and which (by seq: the exact-title papers, already placed) to leave out. */
+/**
+ * How many ranked papers a page still needs (`n`), how many more are worth ranking when cheap
+ * (`depth`: the proximity pass reorders that many), and which (by seq: the exact-title papers,
+ * already placed) to leave out. Only `n` decides whether a plan must fall back to a costlier one.
+ */
 export interface Want {
   n: number;
+  depth: number;
   skip: number[];
 }
 
@@ -30,12 +35,12 @@ export async function searchInTiers(
   rank: (tier: SearchQuery, want: Want) => Promise<Ranked>,
 ): Promise<SearchPage> {
   const exact = q.titleKey ? await exactTitle(db, q.titleKey) : [];
-  const want: Want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
+  const want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
   const ids = exact.map((e) => e.id);
   let window: number | null = null;
   for (const tier of [q, withCompletionsTier(q)]) {
     if (tier === null || want.n <= 0) continue;
-    const ranked = await rank(tier, { ...want, n: Math.max(want.n, PROXIMITY_DEPTH) });
+    const ranked = await rank(tier, { ...want, depth: reordersByProximity(tier) ? Math.max(want.n, PROXIMITY_DEPTH) : want.n });
     ids.push(...(await byProximity(db, tier, ranked.ids)).slice(0, want.n));
     window ??= ranked.window;
     want.n -= Math.min(want.n, ranked.ids.length);

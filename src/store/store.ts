@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DeliveriesRepo } from './deliveries.ts';
+import { singleProcessFleetLock, type FleetLock } from './fleet-lock.ts';
+import { InstancesRepo } from './instances.ts';
 import { OutboxRepo } from './outbox.ts';
 import { PapersRepo } from './papers.ts';
 import type { Database } from './schema.ts';
@@ -14,7 +16,9 @@ import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
 import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
+import { isPostgresUrl } from './bot-lock.ts';
 import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
+import { postgresFleetLock } from './postgres/fleet-lock.ts';
 import { openPostgres } from './postgres/open.ts';
 import { TsSearchIndex } from './postgres/ts-search.ts';
 import { FtsSearchIndex, type FtsTuning } from './sqlite/fts-search.ts';
@@ -22,8 +26,9 @@ import { openSqlite } from './sqlite/open.ts';
 
 /**
  * Everything Paperboy keeps. The repositories speak kysely only; what is specific to a
- * database (SQLite's pragmas and FTS5, PostgreSQL's pool and tsvector search) lives under
- * ./sqlite and ./postgres and reaches the rest of the code through `search` and the seam.
+ * database (SQLite's pragmas and FTS5, PostgreSQL's pool, tsvector search and locks) lives
+ * under ./sqlite and ./postgres and reaches the rest of the code through `search`, the fleet
+ * lock and the dialect seam (dialect.ts).
  */
 export class Store {
   /** Which database this is; the repositories never need to ask. */
@@ -37,6 +42,8 @@ export class Store {
   readonly deliveries: DeliveriesRepo;
   readonly outbox: OutboxRepo;
   readonly sources: SourceStatusRepo;
+  /** Running bot processes (register, heartbeat, who is live). */
+  readonly instances: InstancesRepo;
   /** The words of every stored paper: completions and typo corrections. */
   readonly vocabulary: Vocabulary;
   /** Which of a digest's candidate papers a topic matches, in memory. */
@@ -50,6 +57,8 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
+    /** Once-per-fleet work; a dialect shared by many processes brings its own (fleet-lock.ts). */
+    private readonly fleet: FleetLock = singleProcessFleetLock(),
     seam: DialectSeam = SQLITE_SEAM,
   ) {
     this.dialect = seam.name;
@@ -63,10 +72,16 @@ export class Store {
     this.votes = new VotesRepo(db);
     this.saves = new SavesRepo(db);
     this.deliveries = new DeliveriesRepo(db);
-    this.outbox = new OutboxRepo(db);
+    this.outbox = new OutboxRepo(db, seam.claimLocking);
     this.sources = new SourceStatusRepo(db);
+    this.instances = new InstancesRepo(db);
     this.vocabulary = new Vocabulary(db);
     this.matcher = new TopicMatching(db);
+  }
+
+  /** Runs `fn` unless another instance is running it under `name` now (see FleetLock). */
+  fleetLock<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    return this.fleet.run(name, fn);
   }
 
   close(): Promise<void> {
@@ -81,19 +96,18 @@ export interface OpenStoreOptions {
   pgPool?: number;
 }
 
-/** A `postgres://` or `postgresql://` URL; anything else is a SQLite file path. */
-export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
+export { isPostgresUrl };
 
 /**
  * Opens the store at `location`, migrated to the latest schema: PostgreSQL for a
- * `postgres://` URL, else the embedded SQLite file (`:memory:` for tests). The one place a
- * dialect is chosen.
+ * `postgres://` or `postgresql://` URL, else the embedded SQLite file (`:memory:` for tests).
+ * The one place a dialect is chosen.
  */
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(location)) {
     const { db } = await openPostgres(location, { poolSize: options.pgPool ?? 10 });
-    return new Store(db, new TsSearchIndex(db, options.fts), () => db.destroy(), POSTGRES_SEAM);
+    return new Store(db, new TsSearchIndex(db, options.fts), () => db.destroy(), postgresFleetLock(db), POSTGRES_SEAM);
   }
   const { db } = await openSqlite(location);
-  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy(), SQLITE_SEAM);
+  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy(), singleProcessFleetLock(), SQLITE_SEAM);
 }

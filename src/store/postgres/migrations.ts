@@ -220,12 +220,31 @@ CREATE TRIGGER papers_search_update AFTER UPDATE OF title, abstract, authors_tex
   EXECUTE FUNCTION paperboy_queue_reindex();
 `;
 
+/** Mirrors SQLite's 0005 (migration-0005-leases-instances.ts): claim leases and the running instances. */
+const leasesInstances = `
+ALTER TABLE deliveries ADD COLUMN lease_owner text, ADD COLUMN lease_until timestamptz;
+ALTER TABLE digests ADD COLUMN header_lease_owner text, ADD COLUMN header_lease_until timestamptz;
+CREATE INDEX deliveries_state_lease ON deliveries (state, lease_until);
+CREATE TABLE instances (
+  id text PRIMARY KEY,
+  host text NOT NULL,
+  pid integer NOT NULL,
+  started_at timestamptz NOT NULL,
+  heartbeat_at timestamptz NOT NULL
+);
+`;
+
 export const postgresMigrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<any>) {
       // One script, one round trip: without parameters pg sends it as a simple query, which may hold many statements.
       await sql.raw(initial).execute(db);
       await db.insertInto('term_stats').values({ id: TERM_STATS_ROW, doc_count: 0, df: Buffer.alloc(0) }).execute();
+    },
+  },
+  '0002_leases_instances': {
+    async up(db: Kysely<any>) {
+      await sql.raw(leasesInstances).execute(db);
     },
   },
 };

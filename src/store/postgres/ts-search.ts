@@ -93,7 +93,7 @@ export class TsSearchIndex implements SearchIndex {
     const kept = windowed ? rows.rows.slice(0, window) : rows.rows;
     // Ties keep the newest first (the order they were read in; Array.prototype.sort is stable).
     const ranked = [...kept].sort((a, b) => b.rank - a.rank);
-    return { ids: ranked.slice(0, want.n).map((r) => r.id), window: windowed ? window : null };
+    return { ids: ranked.slice(0, want.depth).map((r) => r.id), window: windowed ? window : null };
   }
 }
 

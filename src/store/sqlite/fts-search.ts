@@ -252,7 +252,7 @@ export class FtsSearchIndex implements SearchIndex {
       SELECT p.id FROM papers_fts f ${JOIN_PAPERS}
       WHERE f.papers_fts MATCH ${match} AND f.rank MATCH ${RANK_FUNCTION}
         ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)} ${skipFilter(want)}
-      ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
+      ORDER BY f.rank LIMIT ${int(want.depth)}`.execute(this.db);
     return { ids: rows.rows.map((r) => r.id), window: minSeq === null ? null : this.tuning.window };
   }
 
@@ -274,10 +274,13 @@ export class FtsSearchIndex implements SearchIndex {
       ORDER BY f.rank LIMIT ${int(checkBudget)}`.execute(this.db);
     const ids: string[] = [];
     let checked = 0;
-    while (ids.length < want.n && checked < ranked.rows.length) {
+    while (ids.length < want.depth && checked < ranked.rows.length) {
+      const short = want.n - ids.length;
       // Give up on checking as soon as the pass rate so far says the budget will not fill the page.
-      if (checked > 0 && (ids.length / checked) * (ranked.rows.length - checked) < want.n - ids.length) break;
-      let batch = ranked.rows.slice(checked, checked + Math.max(16, 2 * (want.n - ids.length)));
+      if (short > 0 && checked > 0 && (ids.length / checked) * (ranked.rows.length - checked) < short) break;
+      // Below the page's need, batches sized to fill it; past it, one last batch towards the
+      // proximity depth (checks of common clauses cost a lookup per paper and clause).
+      let batch = ranked.rows.slice(checked, checked + (short > 0 ? Math.max(16, 2 * short) : want.depth - ids.length));
       checked += batch.length;
       for (const clause of plan.check) {
         if (batch.length === 0) break;
@@ -289,6 +292,7 @@ export class FtsSearchIndex implements SearchIndex {
         batch = batch.filter((r) => !hits.has(r.rowid));
       }
       ids.push(...batch.map((r) => r.id));
+      if (short <= 0) break;
     }
     if (ids.length >= want.n || (checked === ranked.rows.length && ranked.rows.length < checkBudget)) return { ids, window: minSeq === null ? null : window };
     return this.rankRecentCandidates(plan, since, want);
@@ -319,7 +323,7 @@ export class FtsSearchIndex implements SearchIndex {
       WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
         AND f.rowid BETWEEN ${int(candidates[candidates.length - 1]!)} AND ${int(candidates[0]!)}
         AND +f.rowid IN (SELECT value FROM json_each(${JSON.stringify(candidates)})) ${sinceFilter(since)} ${skipFilter(want)}
-      ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
+      ORDER BY f.rank LIMIT ${int(want.depth)}`.execute(this.db);
     return { ids: ranked.rows.map((r) => r.id), window };
   }
 
@@ -353,7 +357,7 @@ export class FtsSearchIndex implements SearchIndex {
     const inTitle = titleMatcher(q);
     const [titled, rest] = partition(newest, (r) => inTitle(r.title));
     const window = rowids.length > commonWindow ? commonWindow : limited ? recentPapers : null;
-    return { ids: [...titled, ...rest].slice(0, want.n).map((r) => r.id), window };
+    return { ids: [...titled, ...rest].slice(0, want.depth).map((r) => r.id), window };
   }
 
   /** The first rowid of the newest `recentPapers`, and whether older papers are left out. */

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  *
  * - Records every call (method, parsed params, token, time) and every response_url post.
  * - Implements the methods Paperboy uses with Slack's shapes: auth.test, chat.postMessage,
- *   chat.update, users.info, conversations.history (with message metadata),
+ *   chat.update, users.info, conversations.history (with message metadata, oldest/latest
+ *   and cursor paging),
  *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to).
  * - Any other method is answered `unknown_method` and listed in `unmatched`; `assertClean()`
  *   (call it in afterEach) fails the test naming it.
@@ -98,6 +99,8 @@ export class FakeSlack {
   chaos: ((call: RecordedCall) => ScriptStep | undefined) | null = null;
   /** Called with each answer (status and body) just before it is written. */
   beforeAnswer: ((call: RecordedCall, status: number, body: unknown) => void) | null = null;
+  /** Milliseconds a call travels before it takes effect (a real platform is not instant); none by default. */
+  latency: ((call: RecordedCall) => number) | null = null;
 
   readonly token: string;
   readonly teamId: string;
@@ -210,6 +213,7 @@ export class FakeSlack {
     this.scripts.clear();
     this.chaos = null;
     this.beforeAnswer = null;
+    this.latency = null;
   }
 
   /** Fails loudly if the code under test called a method the fake doesn't know. */
@@ -246,6 +250,8 @@ export class FakeSlack {
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : null;
     const call: RecordedCall = { method, params, token, at: Date.now() };
     this.calls.push(call);
+    const delay = this.latency?.(call) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.beforeAnswer?.(call, status, body);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -317,11 +323,23 @@ export class FakeSlack {
     const failure = this.channelErrors.get(channel);
     if (failure) throw new SlackApiError(failure);
     const oldest = p.oldest !== undefined ? Number(p.oldest) : 0;
-    const limit = p.limit !== undefined ? Number(p.limit) : 100;
+    const latest = p.latest !== undefined ? Number(p.latest) : Infinity;
+    // Like Slack: at most 999 a page; the cursor (opaque to the client) continues below the last message returned.
+    const limit = Math.min(p.limit !== undefined ? Number(p.limit) : 100, 999);
+    const below = typeof p.cursor === 'string' && p.cursor ? Number(Buffer.from(p.cursor, 'base64url').toString('utf8').replace(/^before:/, '')) : Infinity;
+    if (Number.isNaN(below)) throw new SlackApiError('invalid_cursor');
     const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
     // Like Slack: thread replies are not part of the channel's history.
-    const newestFirst = [...this.channel(channel)].reverse().filter((m) => Number(m.ts) > oldest && (!m.thread_ts || m.thread_ts === m.ts));
-    return { messages: newestFirst.slice(0, limit).map((m) => messageView(m, withMeta)), has_more: newestFirst.length > limit };
+    const newestFirst = [...this.channel(channel)]
+      .reverse()
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest && Number(m.ts) < below && (!m.thread_ts || m.thread_ts === m.ts));
+    const page = newestFirst.slice(0, limit);
+    const hasMore = newestFirst.length > limit;
+    return {
+      messages: page.map((m) => messageView(m, withMeta)),
+      has_more: hasMore,
+      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
+    };
   }
 }
 
