@@ -77,23 +77,30 @@ export class TsSearchIndex implements SearchIndex {
    * The matches, newest first by their own day, up to one more than can be ranked whole: the
    * walk stops there, so a query matching half the store costs what one matching a few thousand
    * does (the planner walks the date index and tests each paper, or reads the GIN index and sorts,
-   * whichever its statistics say is cheaper). Then ts_rank_cd orders what was kept: all of
-   * them, or the `window` newest when there were more than `fullRankLimit`.
+   * whichever its statistics say is cheaper). ts_rank_cd then orders what was kept (all of them,
+   * or the `window` newest when there were more than `fullRankLimit`), in the same statement:
+   * only the best `depth` rows come back.
    */
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
     const { fullRankLimit, window } = this.tuning;
     const take = Math.max(fullRankLimit + 1, window);
-    const rows = await sql<{ id: string; rank: number }>`
-      SELECT p.id, ts_rank_cd(${RANK_WEIGHTS}::float4[], s.doc, m.q) AS rank
-      FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) m, papers_search s JOIN papers p ON p.seq = s.seq
-      WHERE s.doc @@ m.q ${sinceFilter(q.since)} ${skipFilter(want)}
-      ORDER BY s.day DESC, s.seq DESC
-      LIMIT ${take}`.execute(this.db);
-    const windowed = rows.rows.length > fullRankLimit;
-    const kept = windowed ? rows.rows.slice(0, window) : rows.rows;
-    // Ties keep the newest first (the order they were read in; Array.prototype.sort is stable).
-    const ranked = [...kept].sort((a, b) => b.rank - a.rank);
-    return { ids: ranked.slice(0, want.depth).map((r) => r.id), window: windowed ? window : null };
+    const rows = await sql<{ id: string; total: string }>`
+      WITH m AS (
+        SELECT s.seq, s.day, s.doc, t.q
+        FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s ${q.since ? sql`JOIN papers p ON p.seq = s.seq` : sql``}
+        WHERE s.doc @@ t.q ${sinceFilter(q.since)} ${skipFilter(want)}
+        ORDER BY s.day DESC, s.seq DESC
+        LIMIT ${take}
+      ), n AS (
+        SELECT m.*, row_number() OVER (ORDER BY m.day DESC, m.seq DESC) AS k, count(*) OVER () AS total FROM m
+      )
+      SELECT p.id, n.total FROM n JOIN papers p ON p.seq = n.seq
+      WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
+      -- Ties keep the newest first.
+      ORDER BY ts_rank_cd(${RANK_WEIGHTS}::float4[], n.doc, n.q) DESC, n.day DESC, n.seq DESC
+      LIMIT ${want.depth}`.execute(this.db);
+    const windowed = rows.rows.length > 0 && Number(rows.rows[0]!.total) > fullRankLimit;
+    return { ids: rows.rows.map((r) => r.id), window: windowed ? window : null };
   }
 }
 
