@@ -21,32 +21,39 @@ const MAX_POSITIONS = 256;
 const MAX_POSITION = 16_383;
 
 /** A lexeme as tsvector and tsquery text take it: quoted, with `'` and `\` escaped (folded words hold neither; escaped anyway). */
-const quote = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+const quote = (lexeme: string) => (/['\\]/.test(lexeme) ? `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${lexeme}'`);
+
+const WEIGHTS = ['A', 'B', 'C', 'D'] as const;
 
 /**
  * The tsvector text of a paper. Fields follow each other with a one-position gap, so a
- * phrase never runs from the end of one field into the next.
+ * phrase never runs from the end of one field into the next. Positions are kept as numbers
+ * (position * 4 + weight) and written out once per lexeme: this runs for every ingested paper.
  */
 export function searchDoc(p: SearchText): string {
-  const positions = new Map<string, string[]>();
+  const positions = new Map<string, number[]>();
   let at = 0;
-  const add = (text: string, weight: string, stemmed: boolean) => {
+  const add = (text: string, weight: number, stemmed: boolean) => {
     for (const w of foldedWords(text)) {
-      at = Math.min(at + 1, MAX_POSITION);
+      if (at < MAX_POSITION) at++;
       const lexeme = stemmed ? stem(w) : w;
       const list = positions.get(lexeme);
-      if (!list) positions.set(lexeme, [`${at}${weight}`]);
-      else if (list.length < MAX_POSITIONS) list.push(`${at}${weight}`);
+      if (!list) positions.set(lexeme, [at * 4 + weight]);
+      else if (list.length < MAX_POSITIONS) list.push(at * 4 + weight);
     }
     at++;
   };
-  add(p.title, 'A', true);
-  add(p.authors_text, 'B', false);
-  add(p.keywords_text, 'C', true);
-  add(p.abstract, 'D', true);
-  const parts: string[] = [];
-  for (const [lexeme, at] of positions) parts.push(`${quote(lexeme)}:${at.join(',')}`);
-  return parts.join(' ');
+  add(p.title, 0, true);
+  add(p.authors_text, 1, false);
+  add(p.keywords_text, 2, true);
+  add(p.abstract, 3, true);
+  let out = '';
+  for (const [lexeme, list] of positions) {
+    let entry = `${quote(lexeme)}:`;
+    for (let i = 0; i < list.length; i++) entry += `${i === 0 ? '' : ','}${list[i]! >> 2}${WEIGHTS[list[i]! & 3]}`;
+    out += out === '' ? entry : ' ' + entry;
+  }
+  return out;
 }
 
 /** Words in sequence, each restricted to `weights`. */
