@@ -35,7 +35,7 @@ export const startCli: CliCommand = {
     const logger = createLogger(platforms || args.env.PAPERBOY_LOG_LEVEL ? config.logLevel : 'error');
     const say = (line: string) => process.stdout.write(line + '\n');
 
-    const store = await openStore(config.dbPath);
+    const store = await openStore(config.dbPath, { pgPool: config.pgPool });
     const me = newInstanceIdentity();
     let botLock: BotLock;
     try {

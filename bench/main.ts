@@ -3,7 +3,10 @@
  * the figures the issue asks for (see bench/README.md). Sections: titles, ingest, search,
  * matching, plans, similar (ingest with and without term vectors; /papers similar latency), taste
  * (fitting a team's model; digest plans with and without it). `--tuning '{"window":2000}'` overrides FtsTuning fields for the search figures;
- * `--db PATH` measures an existing database instead of the generated one.
+ * `--db PATH` measures an existing database instead of the generated one. `pg` (not run by default:
+ * it needs a server): the same papers loaded into PostgreSQL (`--pg URL` of the server, `--pg-db NAME`
+ * of the database, default paperboy_bench_N; reused while current), ingest papers/s, and the search
+ * mix on both stores side by side.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,12 +22,13 @@ import { measureChannels, measureMatching, TOPICS } from './lib/matching-cost.ts
 import { seededRng } from './lib/prng.ts';
 import { buildQueryMix, KINDS } from './lib/query-mix.ts';
 import { measureSearch } from './lib/search-latency.ts';
+import { ensurePgBenchDb, measurePair } from './lib/pg-bench.ts';
 import { ms, table } from './lib/stats.ts';
 import { titleRanks } from './lib/title-rate.ts';
 import { compareVectorIngest, compareWithExhaustive, measureSimilar } from './lib/similarity-cost.ts';
 import { measureTaste } from './lib/taste-cost.ts';
 
-const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste'] as const;
+const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste', 'pg'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +40,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     tuning: { type: 'string' },
     db: { type: 'string' },
+    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'pg-db': { type: 'string' },
   },
 });
 const tuning = JSON.parse(values.tuning ?? '{}') as Partial<FtsTuning>;
@@ -43,7 +49,7 @@ const papers = Number(values.papers);
 const ingestPapers = Number(values['ingest-papers']);
 const perKind = Number(values.queries);
 const passes = Number(values.passes);
-const only = new Set((values.only ?? SECTIONS.join(',')).split(','));
+const only = new Set((values.only ?? SECTIONS.filter((x) => x !== 'pg').join(',')).split(','));
 for (const [name, n] of Object.entries({ papers, 'ingest-papers': ingestPapers, queries: perKind, passes }))
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive whole number`);
 for (const c of values.chunks!.split(',')) if (!/^[1-9]\d*$/.test(c)) throw new Error('--chunks wants whole numbers, e.g. 1000,10000');
@@ -222,4 +228,29 @@ if (only.has('search') || only.has('matching') || only.has('plans') || only.has(
     );
   }
   await store.close();
+}
+
+if (only.has('pg')) {
+  out(`\n## PostgreSQL: the same ${n(papers)} generated papers, loaded through PapersRepo.upsertMany (10,000 per call)`);
+  const built = await ensurePgBenchDb(corpus, papers, values.pg!, values['pg-db'] ?? `paperboy_bench_${papers}`, out);
+  out(built.built ? `ingest into PostgreSQL: ${built.seconds!.toFixed(0)} s, ${n(built.rowsPerSecond!)} papers/s` : `reused: ${built.url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@')} (ingest figure printed when it was loaded)`);
+  const lite = values.db ? { path: values.db, built: false, seconds: null, rowsPerSecond: null } : await ensureBenchDb(corpus, papers, out);
+  if (lite.built) out(`SQLite store built: ${lite.seconds!.toFixed(0)} s, ${n(lite.rowsPerSecond!)} papers/s`);
+  const sqliteStore = await openStore(lite.path, { fts: tuning });
+  const pgStore = await openStore(built.url, { fts: tuning });
+  const mix = await buildQueryMix(corpus, sqliteStore.db, seededRng(DEFAULT_GENERATOR.seed + 1), perKind, DEFAULT_GENERATOR.lastDay);
+  const kinds = await measurePair(sqliteStore, pgStore, mix, passes);
+  out(`\n## Search latency at ${n(papers)} papers, SQLite beside PostgreSQL, ms (page 1 of 5 results, the whole /papers search path; ${perKind} queries per kind, ${passes} passes after a warm-up)`);
+  const order = new Map(KINDS.map((k, i) => [k as string, i]));
+  const rows = kinds.sort((a, b) => order.get(a.kind)! - order.get(b.kind)!);
+  const all = (f: (k: (typeof kinds)[number]) => number) => rows.reduce((m, k) => Math.max(m, f(k)), 0);
+  out(
+    table(
+      ['kind', 'SQLite p50', 'SQLite p95', 'PG p50', 'PG p95', 'PG p95 / SQLite p95', 'other page 1', 'empty SQLite/PG'],
+      rows.map((k) => [k.kind, ms(k.sqlite.p50), ms(k.sqlite.p95), ms(k.postgres.p50), ms(k.postgres.p95), `${(k.postgres.p95 / k.sqlite.p95).toFixed(2)}x`, `${k.differ}`, `${k.empty.sqlite}/${k.empty.postgres}`]),
+    ),
+  );
+  out(`worst p95: SQLite ${ms(all((k) => k.sqlite.p95))} ms, PostgreSQL ${ms(all((k) => k.postgres.p95))} ms (target: PostgreSQL p95 <= 2x SQLite's)`);
+  await sqliteStore.close();
+  await pgStore.close();
 }

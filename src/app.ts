@@ -20,7 +20,10 @@ export interface App {
 }
 
 export interface AppDeps {
+  /** A SQLite file path or a PostgreSQL URL. */
   dbPath: string;
+  /** PostgreSQL pool size (config.pgPool). */
+  pgPool?: number;
   clock: Clock;
   logger: Logger;
   commands: readonly CommandSpec[];
@@ -34,7 +37,7 @@ export interface AppDeps {
 }
 
 export async function openApp(deps: AppDeps): Promise<App> {
-  const store = deps.store ?? (await openStore(deps.dbPath));
+  const store = deps.store ?? (await openStore(deps.dbPath, deps.pgPool === undefined ? {} : { pgPool: deps.pgPool }));
   const posters = new Posters();
   const instance = deps.instance ?? newInstanceIdentity();
   const delivery = new DeliveryEngine({

@@ -12,7 +12,10 @@ const url = (name: string) =>
   z.string().refine((s) => /^https?:\/\/\S+$/.test(s), { message: `${name} must be an http(s) URL` });
 
 const EnvSchema = z.object({
+  /** A SQLite file path, or a postgres:// / postgresql:// URL. */
   PAPERBOY_DB: z.string().min(1).default('data/paperboy.db'),
+  /** Connections per process when PAPERBOY_DB is a PostgreSQL URL. */
+  PAPERBOY_PG_POOL: z.coerce.number().int().min(2, 'PAPERBOY_PG_POOL must be at least 2 (the fleet lock holds one connection while work runs on another)').max(1000).default(10),
   PAPERBOY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PAPERBOY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   HF_API_URL: url('HF_API_URL').default('https://huggingface.co'),
@@ -38,7 +41,10 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
+  /** PAPERBOY_DB: a SQLite file path or a PostgreSQL URL. */
   dbPath: string;
+  /** PostgreSQL pool size (PAPERBOY_PG_POOL). */
+  pgPool: number;
   port: number;
   logLevel: Env['PAPERBOY_LOG_LEVEL'];
   sources: { hfBaseUrl: string; arxivBaseUrl: string; arxivCategories: string[]; timeoutMs: number; pollIntervalMs: number };
@@ -70,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     dbPath: e.PAPERBOY_DB,
+    pgPool: e.PAPERBOY_PG_POOL,
     port: e.PAPERBOY_PORT,
     logLevel: e.PAPERBOY_LOG_LEVEL,
     sources: {

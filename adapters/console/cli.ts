@@ -40,7 +40,7 @@ export const runCli: CliCommand = {
     const identity = identityFrom(args);
     const config = cliConfig(args);
     const logger = createLogger(config.logLevel);
-    const app = await openApp({ dbPath: config.dbPath, clock: systemClock, logger, commands });
+    const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands });
     app.posters.register(new ConsolePoster((t) => process.stdout.write(t + '\n')));
     try {
       const reply = await runLine(line, identity, app.runtime);
@@ -73,7 +73,7 @@ export const digestCli: CliCommand = {
     const teamId = typeof args.values.team === 'string' ? args.values.team : DEFAULT_IDENTITY.team;
     const config = cliConfig(args);
     const logger = createLogger(config.logLevel);
-    const app = await openApp({ dbPath: config.dbPath, clock: systemClock, logger, commands });
+    const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands });
     try {
       const { store } = app;
       const now = systemClock.now();

@@ -114,7 +114,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): CliCommand {
       const bar = new ProgressBar(stderr);
       const started = performance.now();
 
-      const store = await openStore(dbPath);
+      const store = await openStore(dbPath, { pgPool: config.pgPool });
       try {
         const failures: DayFailure[] = [];
         let counts;

@@ -21,7 +21,8 @@ export const searchCli: CliCommand = {
       if (isUserError(e)) throw new UsageError(e.message.replace(/`\/papers search ([^`]*)`/, 'paperboy search "$1"'));
       throw e;
     }
-    const store = await openStore(cliConfig(args).dbPath);
+    const config = cliConfig(args);
+    const store = await openStore(config.dbPath, { pgPool: config.pgPool });
     try {
       const { page, query, corrections, typed } = await searchPapers(store, text, { limit, offset: 0 });
       const papers = await store.papers.getMany(page.ids);

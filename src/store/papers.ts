@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { IngestItem, Paper, PaperSource } from '../domain/paper.ts';
 import { titleKey } from '../domain/paper.ts';
+import { SQLITE_SEAM, type DialectSeam } from './dialect.ts';
 import type { Database, NewPaperRow, PaperRow } from './schema.ts';
 import type { IngestIndexer } from './search-index.ts';
 
@@ -9,14 +10,13 @@ export interface UpsertCounts {
   updated: number;
 }
 
-/** Rows per INSERT statement: fewer rows pay per-statement overhead; 400 rows of 23 columns stay well under SQLite's 32,766 bound parameters. */
-const BATCH_ROWS = 400;
-
 export class PapersRepo {
   constructor(
     private readonly db: Kysely<Database>,
     /** Told about newly inserted papers, in the same transaction, in this order. */
     private readonly indexers: readonly IngestIndexer[],
+    /** Rows per INSERT and how concurrent ingests are kept apart (dialect.ts). */
+    private readonly seam: DialectSeam = SQLITE_SEAM,
   ) {}
 
   /**
@@ -30,12 +30,14 @@ export class PapersRepo {
     const unique = [...byId.values()];
     const stamp = now.toISOString();
     let inserted = 0;
+    const batchRows = this.seam.paperBatchRows;
     await this.db.transaction().execute(async (trx) => {
+      await this.seam.serializeIngest(trx);
       // New rows get seqs above the current largest (INTEGER PRIMARY KEY), so this tells them apart.
       const before = await trx.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
       const afterSeq = Number(before?.m ?? 0);
-      for (let i = 0; i < unique.length; i += BATCH_ROWS) {
-        const batch = unique.slice(i, i + BATCH_ROWS);
+      for (let i = 0; i < unique.length; i += batchRows) {
+        const batch = unique.slice(i, i + batchRows);
         const ids = batch.map((it) => it.paper.id);
         const known = await trx.selectFrom('papers').select('id').where('id', 'in', ids).execute();
         inserted += batch.length - known.length;
@@ -77,7 +79,7 @@ export class PapersRepo {
             .execute();
         }
       }
-      if (inserted > 0) for (const indexer of this.indexers) await indexer.indexNewPapers(trx, afterSeq);
+      for (const indexer of this.indexers) if (inserted > 0 || indexer.indexesUpdates) await indexer.indexNewPapers(trx, afterSeq);
     });
     return { inserted, updated: unique.length - inserted };
   }

@@ -25,6 +25,8 @@ export interface IngestIndexer {
    * row (bench/README.md).
    */
   indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void>;
+  /** Also called when an ingest only updated papers (the index follows text changes itself, see PostgreSQL's). */
+  readonly indexesUpdates?: boolean;
 }
 
 /**

@@ -16,14 +16,23 @@ import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
 import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
+import { isPostgresUrl } from './bot-lock.ts';
+import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
+import { postgresFleetLock } from './postgres/fleet-lock.ts';
+import { openPostgres } from './postgres/open.ts';
+import { TsSearchIndex } from './postgres/ts-search.ts';
 import { FtsSearchIndex, type FtsTuning } from './sqlite/fts-search.ts';
 import { openSqlite } from './sqlite/open.ts';
 
 /**
- * Everything Paperboy keeps. The repositories speak kysely only; what is SQLite-specific
- * (pragmas, FTS5) lives under ./sqlite and reaches the rest of the code through `search`.
+ * Everything Paperboy keeps. The repositories speak kysely only; what is specific to a
+ * database (SQLite's pragmas and FTS5, PostgreSQL's pool, tsvector search and locks) lives
+ * under ./sqlite and ./postgres and reaches the rest of the code through `search`, the fleet
+ * lock and the dialect seam (dialect.ts).
  */
 export class Store {
+  /** Which database this is; the repositories never need to ask. */
+  readonly dialect: DialectName;
   readonly papers: PapersRepo;
   readonly teams: TeamsRepo;
   readonly topics: TopicsRepo;
@@ -50,10 +59,12 @@ export class Store {
     private readonly onClose: () => Promise<void>,
     /** Once-per-fleet work; a dialect shared by many processes brings its own (fleet-lock.ts). */
     private readonly fleet: FleetLock = singleProcessFleetLock(),
+    seam: DialectSeam = SQLITE_SEAM,
   ) {
+    this.dialect = seam.name;
     this.vectors = new TermVectorsRepo(db);
     // The search index first, then the vocabulary, then the term vectors: all in the inserting transaction.
-    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors]);
+    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors], seam);
     this.taste = new TasteRepo(db);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);
@@ -61,7 +72,7 @@ export class Store {
     this.votes = new VotesRepo(db);
     this.saves = new SavesRepo(db);
     this.deliveries = new DeliveriesRepo(db);
-    this.outbox = new OutboxRepo(db);
+    this.outbox = new OutboxRepo(db, seam.claimLocking);
     this.sources = new SourceStatusRepo(db);
     this.instances = new InstancesRepo(db);
     this.vocabulary = new Vocabulary(db);
@@ -79,12 +90,24 @@ export class Store {
 }
 
 export interface OpenStoreOptions {
-  /** Tuning for the full-text index (benchmarks vary it). */
+  /** Tuning for the full-text index (benchmarks vary it; PostgreSQL reads `fullRankLimit` and `window`). */
   fts?: Partial<FtsTuning>;
+  /** PostgreSQL pool size (PAPERBOY_PG_POOL); default 10. */
+  pgPool?: number;
 }
 
-/** Opens the embedded SQLite store at `path` (`:memory:` for tests), migrated to the latest schema. */
-export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const { db } = await openSqlite(path);
-  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy());
+export { isPostgresUrl };
+
+/**
+ * Opens the store at `location`, migrated to the latest schema: PostgreSQL for a
+ * `postgres://` or `postgresql://` URL, else the embedded SQLite file (`:memory:` for tests).
+ * The one place a dialect is chosen.
+ */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(location)) {
+    const { db } = await openPostgres(location, { poolSize: options.pgPool ?? 10 });
+    return new Store(db, new TsSearchIndex(db, options.fts), () => db.destroy(), postgresFleetLock(db), POSTGRES_SEAM);
+  }
+  const { db } = await openSqlite(location);
+  return new Store(db, new FtsSearchIndex(db, options.fts), () => db.destroy(), singleProcessFleetLock(), SQLITE_SEAM);
 }

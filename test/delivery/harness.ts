@@ -5,9 +5,9 @@ import { fixedClock } from '../../src/domain/clock.ts';
 import type { SourceHealth } from '../../src/delivery/engine.ts';
 import type { IngestItem } from '../../src/domain/paper.ts';
 import { memoryLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/store.ts';
 import { RecordingPoster } from '../support/recording-poster.ts';
 import { hfDay } from '../support/core-harness.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 export interface DeliveryHarness {
   app: App;
@@ -28,7 +28,7 @@ export interface DeliveryHarness {
 export async function deliveryHarness(now: string): Promise<DeliveryHarness> {
   const clock = fixedClock(now);
   const logger = memoryLogger();
-  const store = await openStore(':memory:');
+  const store = await openTestStore();
   const health = { ready: true, readyFor: async () => health.ready };
   const app = await openApp({ dbPath: ':memory:', store, clock, logger, commands, health, delivery: { retryBaseMs: 1000, retryMaxMs: 8000 } });
   const poster = new RecordingPoster('console');

@@ -6,9 +6,9 @@ import { fixedClock } from '../../src/domain/clock.ts';
 import { SourcePoller } from '../../src/ingest/poller.ts';
 import { polledSources } from '../../src/ingest/sources.ts';
 import { memoryLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/store.ts';
 import { RecordingPoster } from '../support/recording-poster.ts';
 import { startReplayServer, type ReplayServer } from '../support/replay-server.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 let server: ReplayServer | undefined;
 afterEach(async () => {
@@ -38,7 +38,7 @@ it('a source outage during the day delays the digest; it never goes out empty be
 
   const clock = fixedClock('2026-08-21T08:00:00Z');
   const logger = memoryLogger();
-  const store = await openStore(':memory:');
+  const store = await openTestStore();
   const sources = polledSources({ hfBaseUrl: server.url, arxivBaseUrl: server.url, arxivCategories: [], timeoutMs: 2000, pollIntervalMs: 30 * 60_000 }, logger);
   const poller = new SourcePoller({ store, sources, clock, logger, settings: { intervalMs: 30 * 60_000, retryBaseMs: 60_000 } });
   const app = await openApp({ dbPath: ':memory:', store, clock, logger, commands, health: poller });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensurePapers } from '../../src/ingest/first-run.ts';
 import { HfClient, parseHfDailyPapers } from '../../src/sources/hf.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import { type Store } from '../../src/store/store.ts';
 import { JSON_HEADERS, startReplayServer, type ReplayServer } from '../support/replay-server.ts';
 import { fixtureText } from '../sources/fixture-files.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 let store: Store;
 let server: ReplayServer | undefined;
@@ -12,7 +13,7 @@ const say = (line: string) => said.push(line);
 const now = () => new Date('2026-08-18T10:00:00Z');
 
 beforeEach(async () => {
-  store = await openStore(':memory:');
+  store = await openTestStore();
   said.length = 0;
 });
 afterEach(async () => {

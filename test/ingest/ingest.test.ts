@@ -9,15 +9,16 @@ import { SAMPLE_PATH } from '../../src/ingest/first-run.ts';
 import { daysBetween, fetchDays, ingestBatches, summaryLine, type DayFailure } from '../../src/ingest/ingest.ts';
 import { HfClient } from '../../src/sources/hf.ts';
 import { fail, ok } from '../../src/sources/http.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import { type Store } from '../../src/store/store.ts';
 import { JSON_HEADERS, startReplayServer, type ReplayServer } from '../support/replay-server.ts';
 import { clone, fixtureJson, fixturePath } from '../sources/fixture-files.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 type RawItem = { paper: { id: string; upvotes: number } & Record<string, unknown> } & Record<string, unknown>;
 
 let store: Store;
 beforeEach(async () => {
-  store = await openStore(':memory:');
+  store = await openTestStore();
 });
 afterEach(async () => {
   await store.close();

@@ -3,9 +3,9 @@ import { fixedClock } from '../../src/domain/clock.ts';
 import { SourcePoller, type PolledSource } from '../../src/ingest/poller.ts';
 import { polledSources } from '../../src/ingest/sources.ts';
 import { memoryLogger } from '../../src/logger.ts';
-import { openStore } from '../../src/store/store.ts';
 import { startReplayServer, type ReplayServer } from '../support/replay-server.ts';
 import { fixtureText } from '../sources/fixture-files.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 let server: ReplayServer | undefined;
 afterEach(async () => {
@@ -22,7 +22,7 @@ it('polls HF and the configured arXiv categories for today and yesterday, every 
   ]);
   const clock = fixedClock('2026-08-21T08:00:00Z');
   const logger = memoryLogger();
-  const store = await openStore(':memory:');
+  const store = await openTestStore();
   const sources = polledSources({ hfBaseUrl: server.url, arxivBaseUrl: server.url, arxivCategories: ['cs.LG', 'cs.CL'], timeoutMs: 2000, pollIntervalMs: 30 * 60_000 }, logger);
   const poller = new SourcePoller({ store, sources, clock, logger, settings: { intervalMs: 30 * 60_000, retryBaseMs: 60_000 } });
   // The arXiv client waits 3 s between requests, as arXiv asks; polls are spaced far wider.
@@ -59,7 +59,7 @@ it('polls HF and the configured arXiv categories for today and yesterday, every 
 it('several instances ticking at once poll each source once per interval; one that died mid-poll is covered after its claim runs out', async () => {
   const clock = fixedClock('2026-08-21T08:00:00Z');
   const logger = memoryLogger();
-  const store = await openStore(':memory:');
+  const store = await openTestStore();
   const fetched: string[] = [];
   let hang = false;
   const source: PolledSource = {

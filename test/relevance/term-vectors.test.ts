@@ -9,6 +9,7 @@ import { openStore, Store } from '../../src/store/store.ts';
 import { FtsSearchIndex } from '../../src/store/sqlite/fts-search.ts';
 import { registerFtsFunctions } from '../../src/store/sqlite/fts-rows.ts';
 import { paper } from '../search/hand-made-papers.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 const NOW = new Date('2026-08-21T12:00:00Z');
 const item = (p: ReturnType<typeof paper>) => ({ paper: p, listing: null });
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 describe('term vectors kept at ingest', () => {
   it('writes each new paper\'s term counts and adds them to the document frequencies', async () => {
-    store = await openStore(':memory:');
+    store = await openTestStore();
     await store.papers.upsertMany(PAPERS.map(item), NOW);
     const counts = await store.vectors.countsOf(PAPERS.map((p) => p.id));
     expect(counts.size).toBe(3);
@@ -39,7 +40,7 @@ describe('term vectors kept at ingest', () => {
   });
 
   it('counts a paper once however often it is ingested, and keeps counting new ones', async () => {
-    store = await openStore(':memory:');
+    store = await openTestStore();
     await store.papers.upsertMany(PAPERS.map(item), NOW);
     const before = await store.vectors.stats();
     await store.papers.upsertMany(PAPERS.map((p) => item({ ...p, upvotes: 40 })), NOW);
@@ -53,7 +54,7 @@ describe('term vectors kept at ingest', () => {
   });
 
   it('are rolled back with the papers when the ingest transaction fails', async () => {
-    store = await openStore(':memory:');
+    store = await openTestStore();
     // A second indexer that throws after the vectors were written, inside the same transaction.
     const repo = new PapersRepo(store.db, [store.vectors, { indexNewPapers: async () => Promise.reject(new Error('boom')) }]);
     await expect(repo.upsertMany(PAPERS.map(item), NOW)).rejects.toThrow('boom');
@@ -78,7 +79,7 @@ describe('term vectors kept at ingest', () => {
 
 describe('document frequencies', () => {
   it('stay exact across many small ingests, whether folded into the base or still in deltas', async () => {
-    store = await openStore(':memory:');
+    store = await openTestStore();
     const expected = new Map<number, number>();
     // 150 one-paper ingests: more than the deltas kept before a fold, so both paths are taken.
     for (let i = 0; i < 150; i++) {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_CANDIDATES, corpusItems, readCorpusDays } from '../../bench/lib/corpus.ts';
 import { titleRanks, type TitleRateReport } from '../../bench/lib/title-rate.ts';
 import type { IngestItem } from '../../src/domain/paper.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import { type Store } from '../../src/store/store.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 /**
  * Every paper of the shared corpus (HF Daily Papers, 2024-05-27 to 2026-06-30; the trimmed
@@ -18,7 +19,7 @@ let report: TitleRateReport;
 beforeAll(async () => {
   const parsed = corpusItems(readCorpusDays(CORPUS));
   items = parsed.items;
-  store = await openStore(':memory:');
+  store = await openTestStore();
   await store.papers.upsertMany(items, new Date('2026-07-01T00:00:00Z'));
   report = await titleRanks(store, items, { exactShortcut: true, depth: 5 });
 }, 180_000);

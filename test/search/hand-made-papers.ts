@@ -1,5 +1,6 @@
 import { arxivLinks, type IngestItem, type Paper } from '../../src/domain/paper.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { OpenStoreOptions, Store } from '../../src/store/store.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 export function paper(id: string, title: string, abstract: string, extra: Partial<Paper> = {}): Paper {
   return {
@@ -73,8 +74,8 @@ export function items(papers: Paper[]): IngestItem[] {
   return papers.map((p) => ({ paper: p, listing: null }));
 }
 
-export async function storeWith(papers: Paper[] = HAND_MADE, options: Parameters<typeof openStore>[1] = {}): Promise<Store> {
-  const store = await openStore(':memory:', options);
+export async function storeWith(papers: Paper[] = HAND_MADE, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = await openTestStore(options);
   await store.papers.upsertMany(items(papers), new Date('2026-07-01T00:00:00Z'));
   return store;
 }

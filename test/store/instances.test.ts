@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { newInstanceIdentity } from '../../src/store/instances.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 let store: Store | undefined;
 afterEach(async () => {
@@ -20,7 +21,7 @@ describe('instances', () => {
   });
 
   it('live instances are those that heartbeat recently; a silent one drops out; removed ones are gone', async () => {
-    store = await openStore(':memory:');
+    store = await openTestStore();
     const a = newInstanceIdentity('box-1', 1);
     const b = newInstanceIdentity('box-2', 2);
     await store.instances.register(a, at(0));
@@ -40,7 +41,7 @@ describe('instances', () => {
   });
 
   it('migration 0005 adds lease columns to deliveries and digest headers', async () => {
-    store = await openStore(':memory:');
+    store = await openTestStore();
     const cols = async (table: string) => (await store!.db.introspection.getTables()).find((t) => t.name === table)!.columns.map((c) => c.name);
     expect(await cols('deliveries')).toEqual(expect.arrayContaining(['lease_owner', 'lease_until']));
     expect(await cols('digests')).toEqual(expect.arrayContaining(['header_lease_owner', 'header_lease_until']));

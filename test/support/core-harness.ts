@@ -8,7 +8,7 @@ import type { Reply } from '../../src/commands/types.ts';
 import { fixedClock } from '../../src/domain/clock.ts';
 import { memoryLogger } from '../../src/logger.ts';
 import { parseHfDailyPapers } from '../../src/sources/hf.ts';
-import { openStore } from '../../src/store/store.ts';
+import { openTestStore } from './test-store.ts';
 
 export const HF_FIXTURE_DAYS = ['2026-08-17', '2026-08-18', '2026-08-19', '2026-08-20', '2026-08-21'] as const;
 
@@ -32,7 +32,7 @@ export interface CoreHarness {
 export async function coreHarness(opts: { now?: string; days?: readonly string[] } = {}): Promise<CoreHarness> {
   const clock = fixedClock(opts.now ?? '2026-08-21T12:00:00Z');
   const logger = memoryLogger();
-  const store = await openStore(':memory:');
+  const store = await openTestStore();
   for (const day of opts.days ?? HF_FIXTURE_DAYS) await store.papers.upsertMany(hfDay(day).items, clock.now());
   const app = await openApp({ dbPath: ':memory:', clock, logger, commands, store });
   const posted: string[] = [];

@@ -1,9 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { withCompletionsTier, type SearchQuery, type Term } from '../../search/query.ts';
-import { byProximity, PROXIMITY_DEPTH, reordersByProximity } from '../../search/proximity.ts';
+import type { SearchQuery, Term } from '../../search/query.ts';
 import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
+import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
 import { AUTHOR_MARK, FTS_ROWID_SQL, SEQ_BITS, SEQ_OF_ROWID_SQL } from './fts-rows.ts';
 
 /*
@@ -113,22 +113,6 @@ export type Plan =
   | { kind: 'scored'; scored: string; few: boolean; checked: boolean; check: string[]; exclude: string | null }
   | { kind: 'recent'; all: string; clauses: string[]; exclude: string | null };
 
-interface Ranked {
-  ids: string[];
-  window: number | null;
-}
-
-/**
- * How many ranked papers a page still needs (`n`), how many more are worth ranking when cheap
- * (`depth`: the proximity pass reorders that many), and which (by seq: the exact-title papers,
- * already placed) to leave out. Only `n` decides whether a plan must fall back to a costlier one.
- */
-interface Want {
-  n: number;
-  depth: number;
-  skip: number[];
-}
-
 /** How many words' "is it common?" verdicts are kept, and how much the store may grow before they are asked again. */
 const COMMON_CACHE = { entries: 10_000, growth: 0.02 } as const;
 
@@ -148,25 +132,9 @@ export class FtsSearchIndex implements SearchIndex {
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
   }
 
-  /**
-   * Exact titles first, then the query ranked with its words as typed (whole words, in any of
-   * their forms), then, when the last word is still being typed, the papers that only its
-   * completions match. Each tier is ranked by BM25 and then proximity (src/search/proximity.ts),
-   * from the top, and the page sliced from the whole, so page 2 starts where page 1 ended.
-   */
+  /** Exact titles, words as typed, then completions: the tiers every store shares (search-tiers.ts), ranked here by BM25. */
   async search(q: SearchQuery, page: { limit: number; offset: number }): Promise<SearchPage> {
-    const exact = q.titleKey ? await this.exactTitle(q.titleKey) : [];
-    const want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
-    const ids = exact.map((e) => e.id);
-    let window: number | null = null;
-    for (const tier of [q, withCompletionsTier(q)]) {
-      if (tier === null || want.n <= 0) continue;
-      const ranked = await this.rank(tier, { ...want, depth: reordersByProximity(tier) ? Math.max(want.n, PROXIMITY_DEPTH) : want.n });
-      ids.push(...(await byProximity(this.db, tier, ranked.ids)).slice(0, want.n));
-      window ??= ranked.window;
-      want.n -= Math.min(want.n, ranked.ids.length);
-    }
-    return { ids: ids.slice(page.offset, page.offset + page.limit), hasMore: ids.length > page.offset + page.limit, window };
+    return searchInTiers(this.db, q, page, (tier, want) => this.rank(tier, want));
   }
 
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
@@ -410,10 +378,6 @@ export class FtsSearchIndex implements SearchIndex {
       ${sql.join(clauses.map(inRange), sql` INTERSECT `)} ${excluded === null ? sql`` : sql`EXCEPT ${inRange(excluded)}`}
       ORDER BY 1 DESC LIMIT ${int(limit)}`.execute(this.db);
     return r.rows.map((x) => x.rowid);
-  }
-
-  private async exactTitle(key: string): Promise<Array<{ id: string; seq: number }>> {
-    return this.db.selectFrom('papers').select(['id', 'seq']).where('title_key', '=', key).orderBy('seq', 'desc').limit(3).execute();
   }
 
   /** How many papers the store holds, near enough: seqs are handed out in order and papers are rarely deleted. */

@@ -1,0 +1,83 @@
+import type { Term } from '../../search/query.ts';
+import { foldedWords, stem } from '../../search/words.ts';
+
+/**
+ * PostgreSQL's tsvector and tsquery values for our search, written as their text forms. The
+ * words are SQLite's (src/search/words.ts mirrors FTS5's `porter unicode61 remove_diacritics 2`):
+ * folded, Porter-stemmed except in author names, no stop words. Weights tell the fields apart:
+ * title A, authors B (unstemmed), keywords C, abstract D; a plain query word is looked up as a
+ * stem in A, C and D or as written in B, as SQLite's marked author words are.
+ */
+
+export interface SearchText {
+  title: string;
+  authors_text: string;
+  keywords_text: string;
+  abstract: string;
+}
+
+/** PostgreSQL keeps at most this many positions per lexeme, and positions up to 16,383. */
+const MAX_POSITIONS = 256;
+const MAX_POSITION = 16_383;
+
+/** A lexeme as tsvector and tsquery text take it: quoted, with `'` and `\` escaped (folded words hold neither; escaped anyway). */
+const quote = (lexeme: string) => (/['\\]/.test(lexeme) ? `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${lexeme}'`);
+
+const WEIGHTS = ['A', 'B', 'C', 'D'] as const;
+
+/**
+ * The tsvector text of a paper. Fields follow each other with a one-position gap, so a
+ * phrase never runs from the end of one field into the next. Positions are kept as numbers
+ * (position * 4 + weight) and written out once per lexeme: this runs for every ingested paper.
+ */
+export function searchDoc(p: SearchText): string {
+  const positions = new Map<string, number[]>();
+  let at = 0;
+  const add = (text: string, weight: number, stemmed: boolean) => {
+    for (const w of foldedWords(text)) {
+      if (at < MAX_POSITION) at++;
+      const lexeme = stemmed ? stem(w) : w;
+      const list = positions.get(lexeme);
+      if (!list) positions.set(lexeme, [at * 4 + weight]);
+      else if (list.length < MAX_POSITIONS) list.push(at * 4 + weight);
+    }
+    at++;
+  };
+  add(p.title, 0, true);
+  add(p.authors_text, 1, false);
+  add(p.keywords_text, 2, true);
+  add(p.abstract, 3, true);
+  let out = '';
+  for (const [lexeme, list] of positions) {
+    let entry = `${quote(lexeme)}:`;
+    for (let i = 0; i < list.length; i++) entry += `${i === 0 ? '' : ','}${list[i]! >> 2}${WEIGHTS[list[i]! & 3]}`;
+    out += out === '' ? entry : ' ' + entry;
+  }
+  return out;
+}
+
+/** Words in sequence, each restricted to `weights`. */
+const phrase = (words: readonly string[], weights: string) => words.map((w) => `${quote(w)}:${weights}`).join(' <-> ');
+
+/** The tsquery text of one parsed term (tokens folded as the index folds them). */
+export function termQuery(t: Term): string {
+  const words = foldedWords(t.tokens.join(' '));
+  if (words.length === 0) return `${quote(t.tokens.join(''))}:A`; // cannot happen for parsed tokens; matches nothing real
+  const stems = words.map(stem);
+  switch (t.field) {
+    case 'title':
+      return phrase(stems, 'A');
+    case 'authors':
+      return phrase(words, 'B');
+    case 'any':
+      return `(${phrase(stems, 'ACD')} | ${phrase(words, 'B')})`;
+  }
+}
+
+const anyOf = (terms: readonly Term[]) => (terms.length === 1 ? termQuery(terms[0]!) : `(${terms.map(termQuery).join(' | ')})`);
+
+/** The tsquery text of a query: every clause (its terms ORed) ANDed, minus any paper matching an exclusion. */
+export function queryText(must: readonly Term[][], not: readonly Term[]): string {
+  const all = must.map(anyOf).join(' & ');
+  return not.length === 0 ? all : `(${all}) & !${anyOf(not)}`;
+}
