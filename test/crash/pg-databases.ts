@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { TEST_PG_URL } from '../support/test-store.ts';
 
 /*
  * Throwaway PostgreSQL databases for the fleet crash test, named `pb_fleet_*` (the prefix this
  * suite may create and drop on a shared server).
  */
 
-export const FLEET_PG_URL = process.env.PAPERBOY_TEST_PG || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The server the PostgreSQL suites use (PAPERBOY_TEST_PG, as test/support/test-store.ts reads it). */
+export const FLEET_PG_URL = TEST_PG_URL;
 const PREFIX = 'pb_fleet_';
 const POSTGRES_STORE = fileURLToPath(new URL('../../src/store/postgres/open.ts', import.meta.url));
 
