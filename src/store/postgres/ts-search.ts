@@ -93,12 +93,14 @@ export class TsSearchIndex implements SearchIndex {
         LIMIT ${take}
       ), n AS (
         SELECT m.*, row_number() OVER (ORDER BY m.day DESC, m.seq DESC) AS k, count(*) OVER () AS total FROM m
+      ), best AS (
+        SELECT n.seq, n.day, n.total, ts_rank_cd(${RANK_WEIGHTS}::float4[], n.doc, n.q) AS r FROM n
+        WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
+        ORDER BY r DESC, n.day DESC, n.seq DESC
+        LIMIT ${want.depth}
       )
-      SELECT p.id, n.total FROM n JOIN papers p ON p.seq = n.seq
-      WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
-      -- Ties keep the newest first.
-      ORDER BY ts_rank_cd(${RANK_WEIGHTS}::float4[], n.doc, n.q) DESC, n.day DESC, n.seq DESC
-      LIMIT ${want.depth}`.execute(this.db);
+      -- Ties keep the newest first; papers are read only for the rows returned.
+      SELECT p.id, best.total FROM best JOIN papers p ON p.seq = best.seq ORDER BY best.r DESC, best.day DESC, best.seq DESC`.execute(this.db);
     const windowed = rows.rows.length > 0 && Number(rows.rows[0]!.total) > fullRankLimit;
     return { ids: rows.rows.map((r) => r.id), window: windowed ? window : null };
   }
@@ -126,6 +128,11 @@ function skipFilter(want: Want): RawBuilder<unknown> {
   return want.skip.length > 0 ? sql`AND s.seq <> ALL(${want.skip}::integer[])` : sql``;
 }
 
+/**
+ * Published on or after the day, as on SQLite (papers without a date are left out). The bound
+ * on the paper's own day is implied by it (that day is the published one when there is one) and
+ * stops the newest-first walk at the day instead of the end of the index.
+ */
 function sinceFilter(since: string | null): RawBuilder<unknown> {
-  return since ? sql`AND p.published_at >= ${since}::timestamptz` : sql``;
+  return since ? sql`AND p.published_at >= ${since}::timestamptz AND s.day >= ${since}::date` : sql``;
 }
