@@ -247,4 +247,12 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql.raw(leasesInstances).execute(db);
     },
   },
+  // Search documents kept in the row (compressed), not in TOAST: a broad query tests paper after
+  // paper, newest first, and an out-of-line document costs several more page reads each (the
+  // walk measured 2.7x faster). Applies to rows written from now on (VACUUM FULL moves old ones).
+  '0003_search_doc_in_row': {
+    async up(db: Kysely<any>) {
+      await sql`ALTER TABLE papers_search ALTER COLUMN doc SET STORAGE MAIN`.execute(db);
+    },
+  },
 };

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchQuery } from '../../search/query.ts';
+import type { SearchQuery, Term } from '../../search/query.ts';
+import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
@@ -74,6 +75,27 @@ export class TsSearchIndex implements SearchIndex {
   }
 
   /**
+   * Which way to find the newest `take` matches. PostgreSQL's planner guesses a tsquery's
+   * matches poorly (weights and phrases defeat its statistics), and a wrong guess costs a walk
+   * through every paper for a rare word, or a GIN scan of half the store for a common one. So
+   * the store's own vocabulary decides: the estimated matches (an AND's rarest clause; an OR's
+   * terms summed; a phrase's rarest word) against sqrt(take x papers), where the GIN scan (cost
+   * per match) and the newest-first walk (cost per paper passed, take x papers / matches of them)
+   * break even. The other way is ruled out by ordering on an expression the date index cannot give.
+   */
+  private async walksNewest(q: SearchQuery, take: number): Promise<boolean> {
+    const size = Number((await this.db.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+    if (size <= take) return false;
+    const stemsOf = (t: Term) => (t.field === 'authors' ? foldedWords(t.tokens.join(' ')) : foldedWords(t.tokens.join(' ')).map(stem));
+    const all = [...new Set(q.must.flat().flatMap(stemsOf))];
+    if (all.length === 0) return true;
+    const df = new Map((await STEM_DF_SQL(all).execute(this.db)).rows.map((r) => [r.stem, Number(r.df)]));
+    const term = (t: Term) => Math.min(...stemsOf(t).map((w) => df.get(w) ?? 0));
+    const estimate = Math.min(...q.must.map((c) => c.reduce((n, t) => n + term(t), 0)));
+    return estimate > Math.sqrt(take * size);
+  }
+
+  /**
    * The matches, newest first by their own day, up to one more than can be ranked whole: the
    * walk stops there, so a query matching half the store costs what one matching a few thousand
    * does (the planner walks the date index and tests each paper, or reads the GIN index and sorts,
@@ -84,25 +106,36 @@ export class TsSearchIndex implements SearchIndex {
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
     const { fullRankLimit, window } = this.tuning;
     const take = Math.max(fullRankLimit + 1, window);
+    const walk = await this.walksNewest(q, take);
     const rows = await sql<{ id: string; total: string }>`
       WITH m AS (
         SELECT s.seq, s.day, s.doc, t.q
         FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s ${q.since ? sql`JOIN papers p ON p.seq = s.seq` : sql``}
         WHERE s.doc @@ t.q ${sinceFilter(q.since)} ${skipFilter(want)}
-        ORDER BY s.day DESC, s.seq DESC
+        ${walk ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
         LIMIT ${take}
       ), n AS (
         SELECT m.*, row_number() OVER (ORDER BY m.day DESC, m.seq DESC) AS k, count(*) OVER () AS total FROM m
+      ), best AS (
+        SELECT n.seq, n.day, n.total, ts_rank_cd(${RANK_WEIGHTS}::float4[], n.doc, n.q) AS r FROM n
+        WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
+        ORDER BY r DESC, n.day DESC, n.seq DESC
+        LIMIT ${want.depth}
       )
-      SELECT p.id, n.total FROM n JOIN papers p ON p.seq = n.seq
-      WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
-      -- Ties keep the newest first.
-      ORDER BY ts_rank_cd(${RANK_WEIGHTS}::float4[], n.doc, n.q) DESC, n.day DESC, n.seq DESC
-      LIMIT ${want.depth}`.execute(this.db);
+      -- Ties keep the newest first; papers are read only for the rows returned.
+      SELECT p.id, best.total FROM best JOIN papers p ON p.seq = best.seq ORDER BY best.r DESC, best.day DESC, best.seq DESC`.execute(this.db);
     const windowed = rows.rows.length > 0 && Number(rows.rows[0]!.total) > fullRankLimit;
     return { ids: rows.rows.map((r) => r.id), window: windowed ? window : null };
   }
 }
+
+/**
+ * Papers holding a word of `stem`'s: the words that start with it, summed (over-counts: a
+ * longer word with the same start is counted too, which only errs towards the walk).
+ */
+const STEM_DF_SQL = (stems: string[]) => sql<{ stem: string; df: string }>`
+  SELECT w.stem, (SELECT COALESCE(sum(df), 0) FROM words WHERE word >= w.stem AND word < w.stem || ${'\uffff'}) AS df
+  FROM unnest(${stems}::text[]) AS w(stem)`;
 
 /** Papers read and indexed per statement. */
 const INDEX_ROWS = 2_000;
@@ -126,6 +159,11 @@ function skipFilter(want: Want): RawBuilder<unknown> {
   return want.skip.length > 0 ? sql`AND s.seq <> ALL(${want.skip}::integer[])` : sql``;
 }
 
+/**
+ * Published on or after the day, as on SQLite (papers without a date are left out). The bound
+ * on the paper's own day is implied by it (that day is the published one when there is one) and
+ * stops the newest-first walk at the day instead of the end of the index.
+ */
 function sinceFilter(since: string | null): RawBuilder<unknown> {
-  return since ? sql`AND p.published_at >= ${since}::timestamptz` : sql``;
+  return since ? sql`AND p.published_at >= ${since}::timestamptz AND s.day >= ${since}::date` : sql``;
 }
