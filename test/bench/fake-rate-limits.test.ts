@@ -1,6 +1,9 @@
 import { webApi } from '@slack/bolt';
 import { REST, Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { globalShare, shareGlobalLimit } from '../../adapters/discord/rate-share.ts';
+import { SlackPoster } from '../../adapters/slack/poster.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { FakeDiscord } from '../support/fake-discord/index.ts';
 import { FakeSlack } from '../support/fake-slack/index.ts';
 
@@ -113,5 +116,41 @@ describe('fake Slack chat.postMessage limit per channel', () => {
     // A retry before the second was up would have been refused again.
     expect(fake.rateLimited).toBe(1);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(4);
+  });
+});
+
+describe('the bot paces itself under the limits', () => {
+  it('splits the Discord token limit evenly between live instances, rounding down', async () => {
+    expect([1, 2, 3, 7, 100, 0].map((n) => globalShare(50, n))).toEqual([50, 25, 16, 7, 1, 50]);
+    const rest = new REST();
+    let live = 3;
+    const share = shareGlobalLimit(rest, { total: 50, liveInstances: async () => live, logger: silentLogger });
+    try {
+      expect(await share.refresh()).toBe(16);
+      expect(rest.options.globalRequestsPerSecond).toBe(16);
+      live = 1; // the others stopped: this one takes the whole limit again
+      expect(await share.refresh()).toBe(50);
+      const failing = shareGlobalLimit(rest, { total: 50, liveInstances: () => Promise.reject(new Error('store down')), logger: silentLogger });
+      rest.options.globalRequestsPerSecond = 25;
+      expect(await failing.refresh()).toBe(25); // keeps the last share rather than speeding up
+      failing.stop();
+    } finally {
+      share.stop();
+    }
+  });
+
+  it('the Slack poster spaces posts to one channel, so a channel\'s digest draws no 429', async () => {
+    const fake = await slack(1);
+    const client = new webApi.WebClient(fake.token, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+    const clock = { now: () => new Date() };
+    const poster = new SlackPoster(client, { clock, logger: silentLogger, postIntervalMs: 1000 });
+    const notice = (key: string) => ({ kind: 'notice' as const, key, text: key });
+    const outcomes = await Promise.all([
+      ...['a', 'b', 'c', 'd'].map((k) => poster.post('CPACED', notice(k))),
+      poster.post('COTHER', notice('e')),
+    ]);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(fake.rateLimited).toBe(0);
+    expect(fake.channel('CPACED').map((m) => m.text)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
