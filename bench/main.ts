@@ -2,7 +2,10 @@
  * `npm run bench [-- --papers N --ingest-papers M --queries Q --passes P --only a,b --tuning JSON]`:
  * the figures the issue asks for (see bench/README.md). Sections: titles, ingest, search,
  * matching, plans, similar (ingest with and without term vectors; /papers similar latency), taste
- * (fitting a team's model; digest plans with and without it). `--tuning '{"window":2000}'` overrides FtsTuning fields for the search figures;
+ * (fitting a team's model; digest plans with and without it), fanout (one digest to many
+ * channels through real bot processes against rate-limited fakes: `--channels N --instances 1,3
+ * --platform discord,slack --stores postgres,sqlite --concurrency C`).
+ * `--tuning '{"window":2000}'` overrides FtsTuning fields for the search figures;
  * `--db PATH` measures an existing database instead of the generated one.
  */
 import { rmSync } from 'node:fs';
@@ -23,8 +26,9 @@ import { ms, table } from './lib/stats.ts';
 import { titleRanks } from './lib/title-rate.ts';
 import { compareVectorIngest, compareWithExhaustive, measureSimilar } from './lib/similarity-cost.ts';
 import { measureTaste } from './lib/taste-cost.ts';
+import { runFanoutSection } from './lib/fanout-section.ts';
 
-const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste'] as const;
+const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste', 'fanout'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +40,12 @@ const { values } = parseArgs({
     only: { type: 'string' },
     tuning: { type: 'string' },
     db: { type: 'string' },
+    channels: { type: 'string', default: '10000' },
+    instances: { type: 'string', default: '1,3' },
+    platform: { type: 'string', default: 'discord,slack' },
+    stores: { type: 'string', default: 'postgres' },
+    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/pb_fanout_bench' },
+    concurrency: { type: 'string' },
   },
 });
 const tuning = JSON.parse(values.tuning ?? '{}') as Partial<FtsTuning>;
@@ -52,6 +62,12 @@ for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw ne
 const out = (s = '') => process.stdout.write(s + '\n');
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(2)}%`;
+
+if (only.has('fanout')) {
+  await runFanoutSection(values, out);
+  only.delete('fanout');
+  if (only.size === 0) process.exit(0);
+}
 
 const corpusPath = findCorpus();
 const corpus = readCorpusDays(corpusPath);
