@@ -22,7 +22,9 @@ export interface BenchBot {
 }
 
 export function startBot(env: Record<string, string>, logPath: string, readyMessage: string): BenchBot {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
+  // PAPERBOY_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the bots.
+  const nodeArgs = (process.env.PAPERBOY_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'start'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,7 +10,7 @@ import { table } from './stats.ts';
  * Slack: each channel takes about one post a second, so throughput is about the number of
  * channels in flight.
  */
-export const BENCH_CONCURRENCY: Record<Platform, number> = { discord: 16, slack: 1000 };
+export const BENCH_CONCURRENCY: Record<Platform, number> = { discord: 4, slack: 1000 };
 
 export interface FanoutArgs {
   channels?: string;
