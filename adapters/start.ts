@@ -5,12 +5,15 @@ import type { CliCommand } from '../src/cli/main.ts';
 import { EXIT } from '../src/cli/usage.ts';
 import type { Config } from '../src/config.ts';
 import { systemClock } from '../src/domain/clock.ts';
+import { startPresence } from '../src/delivery/presence.ts';
 import { startTicker } from '../src/delivery/ticker.ts';
 import { ensurePapers } from '../src/ingest/first-run.ts';
 import { SourcePoller } from '../src/ingest/poller.ts';
 import { polledSources } from '../src/ingest/sources.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { HfClient } from '../src/sources/hf.ts';
+import { holdBotLock, type BotLock } from '../src/store/bot-lock.ts';
+import { newInstanceIdentity } from '../src/store/instances.ts';
 import { openStore } from '../src/store/store.ts';
 import { identityFrom } from './console/cli.ts';
 import { ConsolePoster } from './console/poster.ts';
@@ -33,6 +36,15 @@ export const startCli: CliCommand = {
     const say = (line: string) => process.stdout.write(line + '\n');
 
     const store = await openStore(config.dbPath);
+    const me = newInstanceIdentity();
+    let botLock: BotLock;
+    try {
+      botLock = await holdBotLock(config.dbPath, store, me); // a second bot on one SQLite file stops here
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    const presence = await startPresence({ store, me, clock: systemClock, logger, leaseMs: config.delivery.leaseMs });
     const shutdown = new AbortController();
     await ensurePapers({
       store,
@@ -47,7 +59,7 @@ export const startCli: CliCommand = {
       logger,
       settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
     });
-    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery });
+    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me });
     const adapters: PlatformAdapter[] = [];
     let ticker: { stop(): Promise<void> } | null = null;
     try {
@@ -71,7 +83,9 @@ export const startCli: CliCommand = {
       shutdown.abort();
       await ticker?.stop();
       await Promise.allSettled(adapters.map((a) => a.stop()));
+      await presence.stop();
       await app.close();
+      botLock.release();
     }
   },
 };

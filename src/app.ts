@@ -5,6 +5,7 @@ import { DEFAULT_DELIVERY_SETTINGS, DeliveryEngine, type DeliverySettings, type 
 import { Posters } from './delivery/posters.ts';
 import { storeOnlyHealth } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
+import { newInstanceIdentity, type InstanceIdentity } from './store/instances.ts';
 import { openStore, type Store } from './store/store.ts';
 
 /** The running core: store, the runtime commands see, the delivery engine and the posters adapters register. */
@@ -13,6 +14,8 @@ export interface App {
   runtime: Runtime;
   posters: Posters;
   delivery: DeliveryEngine;
+  /** Who this process is to the store (the owner of its delivery leases). */
+  instance: InstanceIdentity;
   close(): Promise<void>;
 }
 
@@ -26,12 +29,16 @@ export interface AppDeps {
   delivery?: Partial<DeliverySettings>;
   /** Defaults to "the store is all there is" (no polling). */
   health?: SourceHealth;
+  /** Defaults to a new identity for this process. */
+  instance?: InstanceIdentity;
 }
 
 export async function openApp(deps: AppDeps): Promise<App> {
   const store = deps.store ?? (await openStore(deps.dbPath));
   const posters = new Posters();
+  const instance = deps.instance ?? newInstanceIdentity();
   const delivery = new DeliveryEngine({
+    instanceId: instance.id,
     store,
     posters,
     clock: deps.clock,
@@ -49,5 +56,5 @@ export async function openApp(deps: AppDeps): Promise<App> {
       commands: () => deps.commands,
     },
   };
-  return { store, runtime, posters, delivery, close: () => store.close() };
+  return { store, runtime, posters, delivery, instance, close: () => store.close() };
 }

@@ -67,13 +67,19 @@ export function mayHavePosted(e: unknown): boolean {
 export interface SlackPosterOptions {
   clock: Clock;
   logger: Logger;
-  /** How far back the history check looks. */
+  /** How far back the first read of a channel looks, and a retry that does not say when it first tried. */
   historyWindowMs?: number;
-  /** Messages read per history check (one page). */
+  /** Messages read per history page. */
   historyLimit?: number;
   /** Least time between two posts to one channel; 0 (the default) posts at once. */
   postIntervalMs?: number;
 }
+
+/**
+ * A retry's history check starts this long before the first try began: our clock and Slack's
+ * may disagree a little, and a slow first request may have been stamped after it was sent.
+ */
+export const RETRY_LOOKBACK_SLACK_MS = 10 * 60_000;
 
 /**
  * checked: the history was read in this process since the last uncertain post;
@@ -90,8 +96,10 @@ type ChannelState = 'checked' | 'suspect' | 'unread';
  *   post cut off by a crash or restart is found there);
  * - after a post whose outcome is unknown (network error, timeout, 5xx) the next post to
  *   that channel reads the history again first;
- * - a retry (`attempt` > 1: an earlier try, perhaps by a process that crashed, may have
- *   landed) is never posted without a successful read.
+ * - a retry (`attempt` > 1: an earlier try, perhaps by another process that crashed or lost
+ *   its lease, may have landed) always reads the history, page after page back to just before
+ *   the first try (`firstTriedAt`), whatever this process read or remembers of the channel,
+ *   and is never posted without a successful read.
  * So `post()` is safe to call again with the same key, as the ChatPoster port requires.
  * The WebClient must retry only rate limits (client.ts POST_RETRY). Limit: channel history
  * holds no thread replies, so a post with `threadId` is not found by the check.
@@ -116,7 +124,8 @@ export class SlackPoster implements ChatPoster {
 
   async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
     const log = this.opts.logger.child({ platform: 'slack', channel: channelId, key: message.key });
-    const prior = await this.priorPost(channelId, message.key, (message.attempt ?? 1) > 1, log);
+    const retry = (message.attempt ?? 1) > 1 ? { since: message.firstTriedAt ?? null } : null;
+    const prior = await this.priorPost(channelId, message.key, retry, log);
     if (prior !== null) return prior;
 
     const body = renderOutbound(message);
@@ -153,21 +162,28 @@ export class SlackPoster implements ChatPoster {
 
   /**
    * A success for a key already in the channel, a failure that forbids posting, or null to go
-   * ahead. `retried`: the delivery layer says an earlier try may have reached Slack (e.g. in a
-   * process that crashed), which this process cannot know from its own memory.
+   * ahead. `retry`: the delivery layer says an earlier try may have reached Slack (perhaps from
+   * another process), which this process cannot know from its own memory, so the channel is
+   * read back to `since` (the first try) even if it was read before.
    */
-  private async priorPost(channelId: string, key: string, retried: boolean, log: Logger): Promise<PostOutcome | null> {
+  private async priorPost(channelId: string, key: string, retry: { since: Date | null } | null, log: Logger): Promise<PostOutcome | null> {
+    const known = this.posted.get(channelId)?.get(key);
+    if (known) {
+      log.info('slack message already posted; not posting again', { ts: known });
+      return { ok: true, messageId: known };
+    }
     const state = this.state.get(channelId);
-    if (state !== 'checked' && (state !== 'unread' || retried)) {
+    if (retry || (state !== 'checked' && state !== 'unread')) {
       try {
-        await this.readHistory(channelId);
+        if (retry) await this.searchHistory(channelId, key, retry.since);
+        else await this.readHistory(channelId);
       } catch (e) {
         const outcome = classifySlackError(e);
         // Without channels:history / groups:history the check can never work: waiting would stall
         // the channel for good, and the scope says nothing about posting, so post without it.
         const unreadable = slackErrorCode(e) === 'missing_scope';
         // After an unknown outcome, posting blind could duplicate: wait until the history can be read.
-        if (!unreadable && (state === 'suspect' || retried || outcome.action !== 'retry')) {
+        if (!unreadable && (state === 'suspect' || retry || outcome.action !== 'retry')) {
           log.warn('slack history check failed', { action: outcome.action, reason: outcome.reason });
           return outcome;
         }
@@ -184,16 +200,38 @@ export class SlackPoster implements ChatPoster {
     return null;
   }
 
+  /** The first read of a channel since start: its latest page within the window. */
   private async readHistory(channelId: string): Promise<void> {
     const oldest = (this.opts.clock.now().getTime() - this.windowMs) / 1000;
     const res = await this.client.conversations.history({ channel: channelId, limit: this.limit, oldest: oldest.toFixed(6), include_all_metadata: true });
-    for (const m of res.messages ?? []) {
+    this.rememberKeys(channelId, res.messages);
+    this.state.set(channelId, 'checked');
+  }
+
+  /**
+   * Reads the channel newest first, page by page, until `key` turns up or the history reaches
+   * back to before the first try: a busy channel may have moved the post many pages down.
+   */
+  private async searchHistory(channelId: string, key: string, since: Date | null): Promise<void> {
+    const from = since ? since.getTime() - RETRY_LOOKBACK_SLACK_MS : this.opts.clock.now().getTime() - this.windowMs;
+    const oldest = (from / 1000).toFixed(6);
+    let cursor: string | undefined;
+    do {
+      const res = await this.client.conversations.history({ channel: channelId, limit: this.limit, oldest, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+      this.rememberKeys(channelId, res.messages);
+      if (this.posted.get(channelId)?.has(key)) break;
+      cursor = res.has_more ? res.response_metadata?.next_cursor || undefined : undefined;
+    } while (cursor);
+    this.state.set(channelId, 'checked');
+  }
+
+  private rememberKeys(channelId: string, messages: Array<{ ts?: string; metadata?: unknown }> | undefined): void {
+    for (const m of messages ?? []) {
       const meta = m.metadata as { event_type?: unknown; event_payload?: { key?: unknown } } | undefined;
       if (meta?.event_type === DELIVERY_EVENT_TYPE && typeof meta.event_payload?.key === 'string' && m.ts) {
         this.remember(channelId, meta.event_payload.key, m.ts);
       }
     }
-    this.state.set(channelId, 'checked');
   }
 
   private remember(channelId: string, key: string, ts: string): void {

@@ -151,7 +151,8 @@ async function recordPosted(store: Store, channelId: number, plan: DigestPlan, a
     },
     at,
   );
-  for (let row = await store.outbox.claimNext(channelId, at); row; row = await store.outbox.claimNext(channelId, at)) {
-    await store.outbox.markSent(row.id, `eval-${row.id}`, at);
+  const lease = { owner: 'taste-sim', until: new Date(at.getTime() + 60_000) };
+  for (let row = await store.outbox.claimNext(channelId, at, lease); row; row = await store.outbox.claimNext(channelId, at, lease)) {
+    await store.outbox.markSent(row.id, `eval-${row.id}`, at, lease.owner);
   }
 }

@@ -9,6 +9,7 @@ import { latestDueSlot } from '../schedule/due.ts';
 import { localDate, type Slot } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
+import type { Lease } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelayMs } from './backoff.ts';
 import type { Posters } from './posters.ts';
@@ -28,6 +29,8 @@ export interface DeliverySettings {
   retryMaxMs: number;
   /** Post a header message before each digest's papers. */
   header: boolean;
+  /** How long a claimed post is ours before another instance may take it over; renewed every third of it while the post is in flight. */
+  leaseMs: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -38,6 +41,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   retryBaseMs: 30_000,
   retryMaxMs: 30 * 60_000,
   header: true,
+  leaseMs: 60_000,
 };
 
 /** Whether the paper sources are healthy enough that an empty digest really means "nothing new". */
@@ -60,6 +64,8 @@ export interface DeliveryDeps {
   logger: Logger;
   health: SourceHealth;
   settings: DeliverySettings;
+  /** This process's instance id: the owner of the leases it takes. */
+  instanceId: string;
 }
 
 /**
@@ -75,7 +81,11 @@ export class DeliveryEngine {
     this.log = deps.logger.child({ part: 'delivery' });
   }
 
-  /** Start-up: posts a crash left uncertain go back to the queue, to be checked before resending. */
+  /**
+   * Start-up: posts a crash left uncertain, and held by no live instance, go back to the queue,
+   * to be checked before resending. Rows another instance is sending stay with it; if it dies,
+   * their leases run out and any instance's claim takes them over.
+   */
   async recover(): Promise<number> {
     const n = await this.deps.store.outbox.recoverInFlight(this.deps.clock.now());
     if (n > 0) this.log.warn('resuming deliveries interrupted by a restart', { count: n });
@@ -180,21 +190,36 @@ export class DeliveryEngine {
     if (!poster) return out; // not connected to that platform in this process: leave it queued
 
     for (;;) {
-      const header = await store.outbox.claimHeader(channelId, clock.now());
+      const header = await store.outbox.claimHeader(channelId, clock.now(), this.lease());
       if (header) {
-        const outcome = await this.safePost(() =>
-          poster.post(channel.external_id, { kind: 'header', key: `h${header.id}`, title: headerTitle(header), text: headerText(header), digestDate: header.digest_date, attempt: header.header_attempts }),
+        const outcome = await this.whileLeased(
+          (lease) => store.outbox.renewHeaderLease(header.id, lease),
+          { channelId, digestId: header.id },
+          () =>
+            this.safePost(() =>
+              poster.post(channel.external_id, {
+                kind: 'header',
+                key: `h${header.id}`,
+                title: headerTitle(header),
+                text: headerText(header),
+                digestDate: header.digest_date,
+                attempt: header.header_attempts,
+                firstTriedAt: new Date(header.created_at),
+              }),
+            ),
         );
         if (outcome.ok) {
-          await store.outbox.settleHeader(header.id, { messageId: outcome.messageId });
+          this.settled(await store.outbox.settleHeader(header.id, { messageId: outcome.messageId }, this.deps.instanceId), { channelId, digestId: header.id });
           continue;
         }
         if (outcome.action === 'retry') {
           const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(header.header_attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
-          await store.outbox.settleHeader(
+          const settled = await store.outbox.settleHeader(
             header.id,
             header.header_attempts >= this.deps.settings.maxAttempts ? { failed: true } : { retryAt: new Date(clock.now().getTime() + wait) },
+            this.deps.instanceId,
           );
+          this.settled(settled, { channelId, digestId: header.id });
           out.retried++;
           return out; // the papers wait behind their header
         }
@@ -203,23 +228,23 @@ export class DeliveryEngine {
         return out;
       }
 
-      const row = await store.outbox.claimNext(channelId, clock.now());
+      const row = await store.outbox.claimNext(channelId, clock.now(), this.lease());
       if (!row) return out;
-      const outcome = await this.postPaper(poster, channel, team.id, row);
+      const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () => this.postPaper(poster, channel, team.id, row));
+      const me = this.deps.instanceId;
       if (outcome.ok) {
-        await store.outbox.markSent(row.id, outcome.messageId, clock.now());
-        out.sent++;
+        if (this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), { channelId, deliveryId: row.id })) out.sent++;
         continue;
       }
       if (outcome.action === 'retry') {
         if (row.attempts >= this.deps.settings.maxAttempts) {
-          await store.outbox.markFailed(row.id, outcome.reason, clock.now());
+          this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), { channelId, deliveryId: row.id });
           this.log.error('gave up a post after repeated failures', { channelId, paperId: row.paper_id, attempts: row.attempts, reason: outcome.reason });
           out.failed++;
           continue;
         }
         const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(row.attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
-        await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now());
+        this.settled(await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now(), me), { channelId, deliveryId: row.id });
         out.retried++;
         return out; // keep the channel's order: later papers wait behind this one
       }
@@ -229,12 +254,56 @@ export class DeliveryEngine {
     }
   }
 
+  /** A lease for a claim made now. */
+  private lease(): Lease {
+    return { owner: this.deps.instanceId, until: new Date(this.deps.clock.now().getTime() + this.deps.settings.leaseMs) };
+  }
+
+  /**
+   * Runs a send while renewing its lease every third of the lease, so a slow post (a long
+   * rate-limit wait in the library's queue) is never taken over while this process is alive.
+   */
+  private async whileLeased<T>(renew: (lease: Lease) => Promise<boolean>, what: Record<string, unknown>, send: () => Promise<T>): Promise<T> {
+    let warned = false;
+    const timer = setInterval(() => {
+      renew(this.lease()).then(
+        (held) => {
+          if (held || warned) return;
+          warned = true;
+          this.log.warn('lost the lease on a post in flight: another instance took it over and will check the platform before posting', what);
+        },
+        (e: unknown) => this.log.warn('could not renew a lease; retrying at the next renewal', { ...what, err: e }),
+      );
+    }, Math.max(1, Math.floor(this.deps.settings.leaseMs / 3)));
+    timer.unref();
+    try {
+      return await send();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Logs a settle that found the row taken over; true when it applied. */
+  private settled(applied: boolean, what: Record<string, unknown>): boolean {
+    if (!applied) this.log.warn('a post settled after its lease was taken over: left to the instance that holds it now, which checks the platform', what);
+    return applied;
+  }
+
   private async postPaper(poster: ChatPoster, channel: ChannelRow, teamId: number, row: DeliveryRow): Promise<PostOutcome> {
     const paper = await this.deps.store.papers.get(row.paper_id);
     if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
     const topics = JSON.parse(row.topics) as string[];
     const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));
-    return this.safePost(() => poster.post(channel.external_id, { kind: 'paper', key: `d${row.id}`, card: card!, digestDate: row.digest_date, attempt: row.attempts }));
+    return this.safePost(() =>
+      poster.post(channel.external_id, {
+        kind: 'paper',
+        key: `d${row.id}`,
+        card: card!,
+        digestDate: row.digest_date,
+        attempt: row.attempts,
+        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+      }),
+    );
   }
 
   /** An adapter should return outcomes, not throw; if one throws anyway, it is a retry. */

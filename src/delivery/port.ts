@@ -16,13 +16,15 @@ export interface ChatPoster {
 
 /**
  * `key` is unique per post and stable across retries. `attempt` counts tries including this
- * one: above 1, an earlier try may have reached the platform, so the adapter checks before
- * posting again.
+ * one: above 1, an earlier try (perhaps by another process, which crashed) may have reached
+ * the platform, so the adapter checks the platform before posting again, whatever it
+ * remembers itself. `firstTriedAt`: no earlier try began before it, so the check need not
+ * look further back.
  */
 export type OutboundMessage =
-  | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; attempt?: number; threadId?: string }
-  | { kind: 'header'; key: string; title: string; text: string; digestDate: string; attempt?: number }
-  | { kind: 'notice'; key: string; text: string; attempt?: number };
+  | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; attempt?: number; firstTriedAt?: Date; threadId?: string }
+  | { kind: 'header'; key: string; title: string; text: string; digestDate: string; attempt?: number; firstTriedAt?: Date }
+  | { kind: 'notice'; key: string; text: string; attempt?: number; firstTriedAt?: Date };
 
 export type PostOutcome =
   | { ok: true; messageId: string }

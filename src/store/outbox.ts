@@ -1,5 +1,13 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, DeliveryRow, DigestKind, DigestRow } from './schema.ts';
+import { sql, type Expression, type Kysely, type SqlBool, type Updateable } from 'kysely';
+import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
+import type { Database, DeliveriesTable, DeliveryRow, DigestKind, DigestRow } from './schema.ts';
+
+/** A claim's holder and until when it holds it. */
+export interface Lease {
+  /** The instance id (InstanceIdentity.id). */
+  owner: string;
+  until: Date;
+}
 
 export interface DigestDraft {
   channelId: number;
@@ -17,9 +25,15 @@ export interface DigestDraft {
  * The delivery outbox. Planning writes a digest and its deliveries in one transaction under
  * unique keys; sending claims one row at a time with a single conditional UPDATE, so no
  * transaction is ever held across a network call and two senders can never take one row.
+ * A claim is a lease (owner instance, until when), renewed while the post is in flight; any
+ * number of instances may share the store.
  */
 export class OutboxRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The dialect's claim locking (see ClaimLocking): the one line a dialect changes. */
+    private readonly locking: ClaimLocking = NO_CLAIM_LOCKING,
+  ) {}
 
   /** Writes the digest and its deliveries; null when that slot was already planned. */
   async plan(d: DigestDraft, now: Date): Promise<number | null> {
@@ -79,7 +93,11 @@ export class OutboxRepo {
     return this.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Channels (enabled, in enabled teams) with a header or a delivery ready to send. */
+  /**
+   * Channels (enabled, in enabled teams) with a header or a delivery ready to send, or held
+   * under a lease that ran out; not those with a post in flight under a live lease (their
+   * sender carries on with them).
+   */
   async channelsWithWork(now: Date): Promise<number[]> {
     const stamp = now.toISOString();
     const rows = await this.db
@@ -90,42 +108,43 @@ export class OutboxRepo {
       .where('t.disabled_reason', 'is', null)
       .where((eb) =>
         eb.or([
-          eb.exists(
-            eb
-              .selectFrom('deliveries as d')
-              .select('d.id')
-              .whereRef('d.channel_id', '=', 'c.id')
-              .where('d.state', '=', 'planned')
-              .where((w) => w.or([w('d.next_attempt_at', 'is', null), w('d.next_attempt_at', '<=', stamp)])),
-          ),
-          eb.exists(
-            eb
-              .selectFrom('digests as g')
-              .select('g.id')
-              .whereRef('g.channel_id', '=', 'c.id')
-              .where('g.header_state', '=', 'planned')
-              .where((w) => w.or([w('g.header_next_attempt_at', 'is', null), w('g.header_next_attempt_at', '<=', stamp)])),
-          ),
+          eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.channel_id', '=', 'c.id').where(deliveryReady('d', stamp))),
+          eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.channel_id', '=', 'c.id').where(headerReady('g', stamp))),
         ]),
       )
+      .where((eb) => eb.not(channelBusy(sql.ref<number>('c.id'), stamp)))
       .orderBy('c.id')
       .execute();
     return rows.map((r) => r.id);
   }
 
-  /** Takes the channel's next ready delivery, in digest and rank order (after its header), or null. */
-  async claimNext(channelId: number, now: Date): Promise<DeliveryRow | null> {
+  /**
+   * Takes the channel's next ready delivery, in digest and rank order (after its header), or
+   * null: a planned row whose retry time has come, or a row another instance was sending whose
+   * lease ran out (it died or stalled; the adapter checks the platform before posting again,
+   * since `attempts` goes above 1). Nothing is claimed while the channel has a post in flight
+   * under a live lease, so a channel's messages go out one at a time, in order, whichever
+   * instance sends them. One conditional UPDATE: no transaction is held across a network call.
+   */
+  async claimNext(channelId: number, now: Date, lease: Lease): Promise<DeliveryRow | null> {
     const stamp = now.toISOString();
     const row = await this.db
       .updateTable('deliveries')
-      .set((eb) => ({ state: 'sending', attempts: eb('attempts', '+', 1), claimed_at: stamp, updated_at: stamp }))
+      .set((eb) => ({
+        state: 'sending',
+        attempts: eb('attempts', '+', 1),
+        // The first claim's time: how far back a retry's platform check must look.
+        claimed_at: eb.fn.coalesce('claimed_at', eb.val(stamp)),
+        lease_owner: lease.owner,
+        lease_until: lease.until.toISOString(),
+        updated_at: stamp,
+      }))
       .where('id', '=', (eb) =>
         eb
-          .selectFrom('deliveries')
-          .select('id')
-          .where('channel_id', '=', channelId)
-          .where('state', '=', 'planned')
-          .where((w) => w.or([w('next_attempt_at', 'is', null), w('next_attempt_at', '<=', stamp)]))
+          .selectFrom('deliveries as cand')
+          .select('cand.id')
+          .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
+          .where(deliveryReady('cand', stamp))
           // A digest's papers follow its header: none goes out while the header is still to come.
           .where((w) =>
             w.not(
@@ -133,35 +152,61 @@ export class OutboxRepo {
                 w
                   .selectFrom('digests as g')
                   .select('g.id')
-                  .whereRef('g.id', '=', 'deliveries.digest_id')
+                  .whereRef('g.id', '=', 'cand.digest_id')
                   .where('g.header_state', 'in', ['planned', 'sending']),
               ),
             ),
           )
-          .orderBy('digest_id')
-          .orderBy('rank')
+          .where((w) => w.not(channelBusy(channelId, stamp)))
+          .orderBy('cand.digest_id')
+          .orderBy('cand.rank')
           .limit(1),
       )
-      .where('state', '=', 'planned')
+      // Re-checked on the row itself: of two claims racing for one row, one updates nothing.
+      .where(deliveryReady('deliveries', stamp))
       .returningAll()
       .executeTakeFirst();
     return row ?? null;
   }
 
-  async markSent(id: number, messageId: string, now: Date): Promise<void> {
-    await this.db.updateTable('deliveries').set({ state: 'sent', message_id: messageId, last_error: null, updated_at: now.toISOString() }).where('id', '=', id).execute();
-  }
-
-  async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date): Promise<void> {
-    await this.db
+  /** Extends our lease on a row we are still sending; false when it is no longer ours. */
+  async renewLease(id: number, lease: Lease): Promise<boolean> {
+    const r = await this.db
       .updateTable('deliveries')
-      .set({ state: 'planned', last_error: error, next_attempt_at: nextAttemptAt.toISOString(), updated_at: now.toISOString() })
+      .set({ lease_until: lease.until.toISOString() })
       .where('id', '=', id)
-      .execute();
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', lease.owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
-  async markFailed(id: number, error: string, now: Date): Promise<void> {
-    await this.db.updateTable('deliveries').set({ state: 'failed', last_error: error, updated_at: now.toISOString() }).where('id', '=', id).execute();
+  /**
+   * The settles below apply only while `owner` still holds the row (state 'sending', our
+   * lease, even if it has run out unnoticed). False when another instance took it over: it
+   * settles the post itself, through the platform's record, so ours is dropped.
+   */
+  async markSent(id: number, messageId: string, now: Date, owner: string): Promise<boolean> {
+    return this.settle(id, owner, { state: 'sent', message_id: messageId, last_error: null, updated_at: now.toISOString() });
+  }
+
+  async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, owner: string): Promise<boolean> {
+    return this.settle(id, owner, { state: 'planned', last_error: error, next_attempt_at: nextAttemptAt.toISOString(), updated_at: now.toISOString() });
+  }
+
+  async markFailed(id: number, error: string, now: Date, owner: string): Promise<boolean> {
+    return this.settle(id, owner, { state: 'failed', last_error: error, updated_at: now.toISOString() });
+  }
+
+  private async settle(id: number, owner: string, set: Updateable<DeliveriesTable>): Promise<boolean> {
+    const r = await this.db
+      .updateTable('deliveries')
+      .set({ ...set, lease_owner: null, lease_until: null })
+      .where('id', '=', id)
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /**
@@ -175,11 +220,16 @@ export class OutboxRepo {
       await trx.updateTable('channels').set({ disabled_reason: reason, disabled_at: stamp }).where('id', '=', channelId).execute();
       await trx
         .updateTable('deliveries')
-        .set({ state: 'failed', last_error: reason, updated_at: stamp })
+        .set({ state: 'failed', last_error: reason, updated_at: stamp, lease_owner: null, lease_until: null })
         .where('channel_id', '=', channelId)
         .where('state', 'in', ['planned', 'sending'])
         .execute();
-      await trx.updateTable('digests').set({ header_state: 'failed' }).where('channel_id', '=', channelId).where('header_state', 'in', ['planned', 'sending']).execute();
+      await trx
+        .updateTable('digests')
+        .set({ header_state: 'failed', header_lease_owner: null, header_lease_until: null })
+        .where('channel_id', '=', channelId)
+        .where('header_state', 'in', ['planned', 'sending'])
+        .execute();
     });
   }
 
@@ -203,49 +253,77 @@ export class OutboxRepo {
     });
   }
 
-  /** The channel's digest header ready to be posted, claimed; null when none. */
-  async claimHeader(channelId: number, now: Date): Promise<DigestRow | null> {
+  /** The channel's digest header ready to be posted (or left by an instance whose lease ran out), claimed under `lease`; null when none. */
+  async claimHeader(channelId: number, now: Date, lease: Lease): Promise<DigestRow | null> {
     const stamp = now.toISOString();
     const row = await this.db
       .updateTable('digests')
-      .set((eb) => ({ header_state: 'sending', header_attempts: eb('header_attempts', '+', 1) }))
+      .set((eb) => ({ header_state: 'sending', header_attempts: eb('header_attempts', '+', 1), header_lease_owner: lease.owner, header_lease_until: lease.until.toISOString() }))
       .where('id', '=', (eb) =>
         eb
-          .selectFrom('digests')
-          .select('id')
-          .where('channel_id', '=', channelId)
-          .where('header_state', '=', 'planned')
-          .where((w) => w.or([w('header_next_attempt_at', 'is', null), w('header_next_attempt_at', '<=', stamp)]))
-          .orderBy('id')
+          .selectFrom('digests as cand')
+          .select('cand.id')
+          .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
+          .where(headerReady('cand', stamp))
+          .where((w) => w.not(channelBusy(channelId, stamp)))
+          .orderBy('cand.id')
           .limit(1),
       )
-      .where('header_state', '=', 'planned')
+      .where(headerReady('digests', stamp))
       .returningAll()
       .executeTakeFirst();
     return row ?? null;
   }
 
-  async settleHeader(digestId: number, outcome: { messageId: string } | { retryAt: Date } | { failed: true }): Promise<void> {
+  async renewHeaderLease(digestId: number, lease: Lease): Promise<boolean> {
+    const r = await this.db
+      .updateTable('digests')
+      .set({ header_lease_until: lease.until.toISOString() })
+      .where('id', '=', digestId)
+      .where('header_state', '=', 'sending')
+      .where('header_lease_owner', '=', lease.owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Settles a header `owner` still holds (as markSent does for papers); false when it was taken over. */
+  async settleHeader(digestId: number, outcome: { messageId: string } | { retryAt: Date } | { failed: true }, owner: string): Promise<boolean> {
     const set =
       'messageId' in outcome
         ? { header_state: 'sent' as const, header_message_id: outcome.messageId }
         : 'retryAt' in outcome
           ? { header_state: 'planned' as const, header_next_attempt_at: outcome.retryAt.toISOString() }
           : { header_state: 'failed' as const };
-    await this.db.updateTable('digests').set(set).where('id', '=', digestId).execute();
+    const r = await this.db
+      .updateTable('digests')
+      .set({ ...set, header_lease_owner: null, header_lease_until: null })
+      .where('id', '=', digestId)
+      .where('header_state', '=', 'sending')
+      .where('header_lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /**
-   * After a crash: posts claimed but never settled may or may not have happened. They go back
-   * to planned with their attempt count kept, so the adapter checks before posting again.
+   * At start: posts claimed but never settled may or may not have happened. Those no live
+   * instance holds (the lease ran out, or its owner is no longer a registered instance) go
+   * back to planned with their attempt count kept, so the adapter checks before posting again.
+   * Rows a live instance is sending are left to it.
    */
   async recoverInFlight(now: Date): Promise<number> {
+    const stamp = now.toISOString();
     const r = await this.db
       .updateTable('deliveries')
-      .set({ state: 'planned', next_attempt_at: null, last_error: 'interrupted; checking before resending', updated_at: now.toISOString() })
+      .set({ state: 'planned', next_attempt_at: null, last_error: 'interrupted; checking before resending', updated_at: stamp, lease_owner: null, lease_until: null })
       .where('state', '=', 'sending')
+      .where(orphaned('lease_owner', 'lease_until', stamp))
       .executeTakeFirst();
-    await this.db.updateTable('digests').set({ header_state: 'planned' }).where('header_state', '=', 'sending').execute();
+    await this.db
+      .updateTable('digests')
+      .set({ header_state: 'planned', header_lease_owner: null, header_lease_until: null })
+      .where('header_state', '=', 'sending')
+      .where(orphaned('header_lease_owner', 'header_lease_until', stamp))
+      .execute();
     return Number(r.numUpdatedRows);
   }
 
@@ -266,4 +344,31 @@ export class OutboxRepo {
     const rows = await q.execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
+}
+
+/** A delivery row that may be claimed now: planned and due, or sending under a lease that ran out. */
+function deliveryReady(alias: string, stamp: string): Expression<SqlBool> {
+  const col = (c: string) => sql.ref(`${alias}.${c}`);
+  return sql<SqlBool>`((${col('state')} = 'planned' and (${col('next_attempt_at')} is null or ${col('next_attempt_at')} <= ${stamp}))
+    or (${col('state')} = 'sending' and (${col('lease_until')} is null or ${col('lease_until')} < ${stamp})))`;
+}
+
+/** A digest header that may be claimed now (as deliveryReady). */
+function headerReady(alias: string, stamp: string): Expression<SqlBool> {
+  const col = (c: string) => sql.ref(`${alias}.${c}`);
+  return sql<SqlBool>`((${col('header_state')} = 'planned' and (${col('header_next_attempt_at')} is null or ${col('header_next_attempt_at')} <= ${stamp}))
+    or (${col('header_state')} = 'sending' and (${col('header_lease_until')} is null or ${col('header_lease_until')} < ${stamp})))`;
+}
+
+/** The channel has a post (paper or header) in flight under a live lease: nothing else of it may be claimed. */
+function channelBusy(channel: number | Expression<number>, stamp: string): Expression<SqlBool> {
+  return sql<SqlBool>`(exists (select 1 from deliveries busy where busy.channel_id = ${channel} and busy.state = 'sending' and busy.lease_until >= ${stamp})
+    or exists (select 1 from digests busy_h where busy_h.channel_id = ${channel} and busy_h.header_state = 'sending' and busy_h.header_lease_until >= ${stamp}))`;
+}
+
+/** Held by no live instance: the lease ran out (or was never set), or its owner is not registered (gone). */
+function orphaned(ownerCol: string, untilCol: string, stamp: string): Expression<SqlBool> {
+  const owner = sql.ref(ownerCol);
+  const until = sql.ref(untilCol);
+  return sql<SqlBool>`(${until} is null or ${until} < ${stamp} or ${owner} is null or ${owner} not in (select id from instances))`;
 }

@@ -21,6 +21,7 @@ export interface Database {
   term_stats: TermStatsTable;
   term_df_deltas: TermDfDeltasTable;
   team_taste: TeamTasteTable;
+  instances: InstancesTable;
 }
 
 export interface PapersTable {
@@ -145,6 +146,10 @@ export interface DeliveriesTable {
   /** A retry waits until then. */
   next_attempt_at: string | null;
   claimed_at: string | null;
+  /** The instance sending it (state 'sending'); null otherwise. */
+  lease_owner: string | null;
+  /** Until when that instance holds it; after, another may take it over. */
+  lease_until: string | null;
 }
 
 /** One digest: the marker that a channel's slot (local date + time) has been planned. */
@@ -164,6 +169,9 @@ export interface DigestsTable {
   /** A retried header waits until then. */
   header_next_attempt_at: string | null;
   created_at: string;
+  /** The instance sending the header (header_state 'sending'); null otherwise. */
+  header_lease_owner: string | null;
+  header_lease_until: string | null;
 }
 
 /** On time; late but within the grace window; one catch-up after a long outage; a manager's post. */
@@ -215,6 +223,16 @@ export interface TeamTasteTable {
   fitted_at: string;
 }
 
+/** A running bot process: registered at start, heartbeating while it lives. */
+export interface InstancesTable {
+  /** `${host}:${pid}:${random}`, made at start. */
+  id: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  heartbeat_at: string;
+}
+
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';
 
 export type PaperRow = Selectable<PapersTable>;
@@ -225,6 +243,7 @@ export type TopicRow = Selectable<TopicsTable>;
 export type ScheduleRow = Selectable<SchedulesTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DigestRow = Selectable<DigestsTable>;
+export type InstanceRow = Selectable<InstancesTable>;
 
 /** The store's own vocabulary: every word of the papers' text, with how many papers hold it (typo correction, completion). */
 export interface WordsTable {

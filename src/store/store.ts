@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DeliveriesRepo } from './deliveries.ts';
+import { InstancesRepo } from './instances.ts';
 import { OutboxRepo } from './outbox.ts';
 import { PapersRepo } from './papers.ts';
 import type { Database } from './schema.ts';
@@ -31,6 +32,8 @@ export class Store {
   readonly deliveries: DeliveriesRepo;
   readonly outbox: OutboxRepo;
   readonly sources: SourceStatusRepo;
+  /** Running bot processes (register, heartbeat, who is live). */
+  readonly instances: InstancesRepo;
   /** The words of every stored paper: completions and typo corrections. */
   readonly vocabulary: Vocabulary;
   /** Which of a digest's candidate papers a topic matches, in memory. */
@@ -57,6 +60,7 @@ export class Store {
     this.deliveries = new DeliveriesRepo(db);
     this.outbox = new OutboxRepo(db);
     this.sources = new SourceStatusRepo(db);
+    this.instances = new InstancesRepo(db);
     this.vocabulary = new Vocabulary(db);
     this.matcher = new TopicMatching(db);
   }

@@ -22,6 +22,9 @@ import { openApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { createLogger } from '../../src/logger.ts';
+import { startPresence } from '../../src/delivery/presence.ts';
+import { holdBotLock } from '../../src/store/bot-lock.ts';
+import { newInstanceIdentity } from '../../src/store/instances.ts';
 import { openStore } from '../../src/store/store.ts';
 
 /**
@@ -40,7 +43,11 @@ const start = await untilGo();
 const clock: Clock = { now: () => new Date(start.at + (Date.now() - start.wall)) };
 
 const store = await openStore(config.dbPath);
-const app = await openApp({ dbPath: config.dbPath, store, clock, logger, commands, delivery: { ...config.delivery, ...RETRY } });
+// As `paperboy start` does: one bot per SQLite file (a killed one leaves nothing behind), any number on PostgreSQL.
+const me = newInstanceIdentity();
+await holdBotLock(config.dbPath, store, me);
+await startPresence({ store, me, clock, logger, leaseMs: config.delivery.leaseMs });
+const app = await openApp({ dbPath: config.dbPath, store, clock, logger, commands, instance: me, delivery: { ...config.delivery, ...RETRY } });
 const rest = new REST({ api: config.discord.apiUrl, globalRequestsPerSecond: FAKE_GLOBAL_REQUESTS_PER_SECOND }).setToken(config.discord.token);
 app.posters.register(createDiscordPoster(rest, logger.child({ platform: 'discord' })));
 const slackLog = logger.child({ platform: 'slack' });

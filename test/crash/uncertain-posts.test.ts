@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDiscordPoster, nonceFor } from '../../adapters/discord/poster.ts';
 import { boltLogger } from '../../adapters/slack/bolt-logger.ts';
 import { createClient, POST_RETRY } from '../../adapters/slack/client.ts';
-import { SlackPoster } from '../../adapters/slack/poster.ts';
+import { RETRY_LOOKBACK_SLACK_MS, SlackPoster } from '../../adapters/slack/poster.ts';
 import { buildCards } from '../../src/commands/cards.ts';
 import type { PaperCard } from '../../src/commands/types.ts';
 import type { ChatPoster, OutboundMessage } from '../../src/delivery/port.ts';
@@ -112,7 +112,10 @@ describe('Discord: a retry after the nonce window has closed', () => {
 describe('Slack: a retry is never posted without reading the channel', () => {
   let fake: FakeSlack;
   const clock = fixedClock('2026-08-18T09:00:00Z');
-  const slackPoster = () => new SlackPoster(createClient('xoxb-crash', { apiUrl: fake.apiUrl, logger: boltLogger(logger) }, POST_RETRY), { clock, logger });
+  /** A poster with its own WebClient: what one bot process has. */
+  const slackPoster = (historyLimit?: number) =>
+    new SlackPoster(createClient('xoxb-crash', { apiUrl: fake.apiUrl, logger: boltLogger(logger) }, POST_RETRY), { clock, logger, ...(historyLimit ? { historyLimit } : {}) });
+  const keyed = (key: string) => fake.channel('C1').filter((m) => m.metadata?.event_payload.key === key);
 
   beforeEach(async () => {
     fake = await FakeSlack.start({ token: 'xoxb-crash', now: () => clock.now().getTime() });
@@ -134,5 +137,51 @@ describe('Slack: a retry is never posted without reading the channel', () => {
     // Once Slack answers, the retry finds the post the crashed process made.
     expect(await restarted.post('C1', paper('d1', 3))).toEqual({ ok: true, messageId: fake.channel('C1')[0]!.ts });
     expect(fake.channel('C1')).toHaveLength(2);
+  });
+
+  it('two processes: the second retries a post the first made and died before recording; it finds it pages down, though it read the channel before', async () => {
+    // Process B has been posting here: it read the channel's history once already.
+    const b = slackPoster(5);
+    expect((await b.post('C1', paper('d0', 1))).ok).toBe(true);
+    expect(fake.callsTo('conversations.history')).toHaveLength(1);
+
+    // Process A claims d1, posts it, and is killed before it settles.
+    clock.advance(60_000);
+    const firstTriedAt = clock.now();
+    const a = slackPoster(5);
+    expect((await a.post('C1', paper('d1', 1, other))).ok).toBe(true);
+    const historyBefore = fake.callsTo('conversations.history').length;
+    // The channel moves on: people talk, so the post sinks below the first pages.
+    for (let i = 0; i < 12; i++) {
+      clock.advance(1_000);
+      fake.seedMessage('C1', { text: `chat ${i}`, user: 'UHUMAN', bot_id: '' });
+    }
+
+    // A's lease runs out; B takes the delivery over as a retry.
+    clock.advance(90_000);
+    const retried = await b.post('C1', { ...paper('d1', 2, other), firstTriedAt });
+    expect(retried).toEqual({ ok: true, messageId: keyed('d1')[0]!.ts });
+    expect(keyed('d1')).toHaveLength(1);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+    const pages = fake.callsTo('conversations.history').slice(historyBefore);
+    expect(pages.length).toBe(3); // 5 + 5 + the page holding d1
+    const lookback = ((firstTriedAt.getTime() - RETRY_LOOKBACK_SLACK_MS) / 1000).toFixed(6);
+    for (const page of pages) expect(page.params).toMatchObject({ channel: 'C1', oldest: lookback, include_all_metadata: true });
+    expect(pages.slice(1).every((p) => typeof p.params.cursor === 'string')).toBe(true);
+  });
+
+  it('a retry whose first try never reached Slack reads back only to that try, then posts once', async () => {
+    // Older traffic, from before the first try: the search must not page through it.
+    for (let i = 0; i < 20; i++) {
+      fake.seedMessage('C1', { text: `old ${i}` });
+      clock.advance(1_000);
+    }
+    clock.advance(RETRY_LOOKBACK_SLACK_MS + 60_000);
+    const firstTriedAt = clock.now();
+    clock.advance(120_000);
+    const b = slackPoster(5);
+    expect((await b.post('C1', { ...paper('d7', 3), firstTriedAt })).ok).toBe(true);
+    expect(fake.callsTo('conversations.history')).toHaveLength(1);
+    expect(keyed('d7')).toHaveLength(1);
   });
 });

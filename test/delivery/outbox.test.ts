@@ -208,10 +208,12 @@ describe('failures', () => {
     h.clock.set('2026-08-21T09:00:00Z');
     await h.app.delivery.planDue();
     const channelId = (await h.app.store.teams.deliverableChannels())[0]!.id;
-    const header = await h.app.store.outbox.claimHeader(channelId, h.clock.now());
-    await h.app.store.outbox.settleHeader(header!.id, { messageId: 'm0' });
+    // A process that crashed: its leases are still running, but it is no registered instance.
+    const crashed = { owner: 'box:999:dead', until: new Date(h.clock.now().getTime() + 60_000) };
+    const header = await h.app.store.outbox.claimHeader(channelId, h.clock.now(), crashed);
+    await h.app.store.outbox.settleHeader(header!.id, { messageId: 'm0' }, crashed.owner);
     // Simulate a crash after the platform accepted the post but before we recorded it.
-    const claimed = await h.app.store.outbox.claimNext(channelId, h.clock.now());
+    const claimed = await h.app.store.outbox.claimNext(channelId, h.clock.now(), crashed);
     const paper = await h.app.store.papers.get(claimed!.paper_id);
     await h.poster.post('lab', { kind: 'paper', key: `d${claimed!.id}`, card: { paper: paper!, teamVotes: 0, saves: 0, voted: null, saved: null }, digestDate: '2026-08-21', attempt: 1 });
     expect(await h.app.delivery.recover()).toBe(1);

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { deliveryOutbox } from './migration-0002-delivery.ts';
 import { wordForms } from './migration-0003-word-forms.ts';
 import { similarityTaste } from './migration-0004-similarity-taste.ts';
+import { leasesInstances } from './migration-0005-leases-instances.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -164,6 +165,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0002_delivery_outbox': deliveryOutbox,
   '0003_search_word_forms': wordForms,
   '0004_similarity_taste': similarityTaste,
+  '0005_leases_instances': leasesInstances,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  *
  * - Records every call (method, parsed params, token, time) and every response_url post.
  * - Implements the methods Paperboy uses with Slack's shapes: auth.test, chat.postMessage,
- *   chat.update, users.info, conversations.history (with message metadata),
+ *   chat.update, users.info, conversations.history (with message metadata, oldest/latest
+ *   and cursor paging),
  *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to).
  * - Any other method is answered `unknown_method` and listed in `unmatched`; `assertClean()`
  *   (call it in afterEach) fails the test naming it.
@@ -356,11 +357,23 @@ export class FakeSlack {
     const failure = this.channelErrors.get(channel);
     if (failure) throw new SlackApiError(failure);
     const oldest = p.oldest !== undefined ? Number(p.oldest) : 0;
-    const limit = p.limit !== undefined ? Number(p.limit) : 100;
+    const latest = p.latest !== undefined ? Number(p.latest) : Infinity;
+    // Like Slack: at most 999 a page; the cursor (opaque to the client) continues below the last message returned.
+    const limit = Math.min(p.limit !== undefined ? Number(p.limit) : 100, 999);
+    const below = typeof p.cursor === 'string' && p.cursor ? Number(Buffer.from(p.cursor, 'base64url').toString('utf8').replace(/^before:/, '')) : Infinity;
+    if (Number.isNaN(below)) throw new SlackApiError('invalid_cursor');
     const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
     // Like Slack: thread replies are not part of the channel's history.
-    const newestFirst = [...this.channel(channel)].reverse().filter((m) => Number(m.ts) > oldest && (!m.thread_ts || m.thread_ts === m.ts));
-    return { messages: newestFirst.slice(0, limit).map((m) => messageView(m, withMeta)), has_more: newestFirst.length > limit };
+    const newestFirst = [...this.channel(channel)]
+      .reverse()
+      .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest && Number(m.ts) < below && (!m.thread_ts || m.thread_ts === m.ts));
+    const page = newestFirst.slice(0, limit);
+    const hasMore = newestFirst.length > limit;
+    return {
+      messages: page.map((m) => messageView(m, withMeta)),
+      has_more: hasMore,
+      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
+    };
   }
 }
 
