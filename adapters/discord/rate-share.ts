@@ -5,7 +5,7 @@ import type { Logger } from '../../src/logger.ts';
 export const DISCORD_GLOBAL_REQUESTS_PER_SECOND = 50;
 
 /** How often an instance re-reads how many instances share the token. */
-export const SHARE_REFRESH_MS = 15_000;
+export const SHARE_REFRESH_MS = 5_000;
 
 /**
  * This instance's share of the token's global limit: every live instance gets an equal part,
