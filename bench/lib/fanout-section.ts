@@ -45,9 +45,10 @@ export async function runFanoutSection(args: FanoutArgs, out: (line?: string) =>
         }
         const c = concurrency ?? BENCH_CONCURRENCY[platform];
         out(`- ${platform}, ${k} instance${k > 1 ? 's' : ''}, ${store}, concurrency ${c} ...`);
-        const target = store === 'postgres' ? pgUrl : join(BENCH_DATA, 'fanout.db');
+        // One database per platform, so the platforms can be measured side by side.
+        const target = store === 'postgres' ? withDbSuffix(pgUrl, platform) : join(BENCH_DATA, `fanout-${platform}.db`);
         const f = await runFanout({ platform, channels, instances: k, store: target, concurrency: c, workDir: join(BENCH_DATA, 'fanout-logs'), say: out });
-        if (store === 'postgres') await dropPgDatabase(pgUrl);
+        if (store === 'postgres') await dropPgDatabase(target);
         out(`  ${summary(f)}`);
         figures.push(f);
       }
@@ -78,6 +79,12 @@ export async function runFanoutSection(args: FanoutArgs, out: (line?: string) =>
   out('floor: Discord, posts / 50 per s (the token\'s global limit); Slack, a channel\'s 6 posts at 1/s after a burst of 2, every channel in parallel.');
   out('seconds: from the first bot\'s ready log line to the last message at the fake. CPU: the bots\' user+system time (/proc) from ready to done, per message; "with start" adds start-up.');
   return figures;
+}
+
+function withDbSuffix(url: string, suffix: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname}_${suffix}`;
+  return u.toString();
 }
 
 function summary(f: FanoutFigures): string {

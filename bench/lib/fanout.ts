@@ -114,8 +114,8 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
     let lastProgress = performance.now();
     let doneAt = 0;
     let timedOut = false;
-    // Generous: twice the floor, plus planning; and give up after 5 minutes without progress.
-    const deadline = readyAt + (floorSeconds * 2 + 300) * 1000;
+    // Generous: twice the floor plus 20 minutes (planning, a loaded machine); and give up after 5 minutes without progress.
+    const deadline = readyAt + (floorSeconds * 2 + 1200) * 1000;
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));
       const n = landedCount();
