@@ -18,7 +18,12 @@ export interface PollerSettings {
   intervalMs: number;
   /** First retry after a failure; doubles up to intervalMs. */
   retryBaseMs: number;
+  /** How long a poll in progress keeps other instances off the source (capped at intervalMs). */
+  claimMs?: number;
 }
+
+/** Longer than a poll takes (two days, each at most the HTTP timeout and the library's retries). */
+const DEFAULT_POLL_CLAIM_MS = 10 * 60_000;
 
 /**
  * Keeps today's papers fresh through the day: each source is polled for today and yesterday
@@ -31,13 +36,24 @@ export class SourcePoller implements SourceHealth {
     private readonly deps: { store: Store; sources: readonly PolledSource[]; clock: Clock; logger: Logger; settings: PollerSettings },
   ) {}
 
-  /** Polls every source whose time has come; never throws. */
+  /**
+   * Polls every source whose time has come, once per fleet: the due check and the claim (the
+   * next poll time moved past the poll's longest run) happen under the store's fleet lock, so
+   * of several instances ticking at once one polls and the others find it not due. The
+   * fetching itself runs outside the lock. Never throws.
+   */
   async pollDue(): Promise<void> {
+    const { store, clock, settings } = this.deps;
     for (const source of this.deps.sources) {
-      const status = await this.deps.store.sources.get(source.name);
-      const now = this.deps.clock.now();
-      if (status?.nextPollAt && new Date(status.nextPollAt) > now) continue;
-      await this.poll(source, status?.failures ?? 0);
+      const claim = await store.fleetLock(`poll:${source.name}`, async () => {
+        const status = await store.sources.get(source.name);
+        const now = clock.now();
+        if (status?.nextPollAt && new Date(status.nextPollAt) > now) return null;
+        await store.sources.claimPoll(source.name, new Date(now.getTime() + Math.min(settings.intervalMs, settings.claimMs ?? DEFAULT_POLL_CLAIM_MS)));
+        return { failures: status?.failures ?? 0 };
+      });
+      if (!claim.ran || claim.value === null) continue;
+      await this.poll(source, claim.value.failures);
     }
   }
 

@@ -28,6 +28,11 @@ function quotedPhrases(q: SearchQuery): string[][] {
   return q.must.flatMap((c) => c.filter((t) => t.quoted && t.field !== 'authors').map((t) => foldedWords(t.tokens.join(' '))));
 }
 
+/** Whether byProximity can reorder anything for this query: it has neighbouring words or a quoted phrase. */
+export function reordersByProximity(q: SearchQuery): boolean {
+  return queryPairs(q).length > 0 || quotedPhrases(q).length > 0;
+}
+
 /** `ids` (best first) with the first PROXIMITY_DEPTH reordered by exact phrases, then neighbouring query pairs held. */
 export async function byProximity(db: Kysely<Database>, q: SearchQuery, ids: string[]): Promise<string[]> {
   const pairs = queryPairs(q);

@@ -37,21 +37,21 @@ export async function searchPapers(store: Store, text: string, page: Page): Prom
   });
   const unknown = (await findMisspellings(typed, store.vocabulary, 'unknown')).corrections;
   const first = applyCorrections(typed, unknown);
-  const found = await finds(store, first, page);
-  if (found) return outcome(first, found, unknown);
+  const firstPage = await store.search.search(first, page);
+  if (await finds(store, first, firstPage, page)) return outcome(first, firstPage, unknown);
   const rare = (await findMisspellings(typed, store.vocabulary, 'rare')).corrections;
   if (rare.length > 0) {
     const second = applyCorrections(typed, [...unknown, ...rare]);
-    const result = await finds(store, second, page);
-    if (result) return outcome(second, result, [...unknown, ...rare]);
+    const secondPage = await store.search.search(second, page);
+    if (await finds(store, second, secondPage, page)) return outcome(second, secondPage, [...unknown, ...rare]);
   }
-  return unknown.length > 0 ? outcome(typed, await store.search.search(typed, page), []) : outcome(first, await store.search.search(first, page), []);
+  // Nothing found either way: the input as typed (already searched when nothing was corrected).
+  return unknown.length > 0 ? outcome(typed, await store.search.search(typed, page), []) : outcome(first, firstPage, []);
 }
 
-/** The page, when the query finds anything at all (decided on its first page, so that every page of one search takes the same query). */
-async function finds(store: Store, query: SearchQuery, page: Page): Promise<SearchPage | null> {
-  const result = await store.search.search(query, page);
-  if (result.ids.length > 0) return result;
-  if (page.offset === 0) return null;
-  return (await store.search.search(query, { limit: 1, offset: 0 })).ids.length > 0 ? result : null;
+/** Whether the query finds anything at all, decided on its first page, so that every page of one search takes the same query. */
+async function finds(store: Store, query: SearchQuery, result: SearchPage, page: Page): Promise<boolean> {
+  if (result.ids.length > 0) return true;
+  if (page.offset === 0) return false;
+  return (await store.search.search(query, { limit: 1, offset: 0 })).ids.length > 0;
 }

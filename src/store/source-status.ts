@@ -20,6 +20,19 @@ export class SourceStatusRepo {
     return r ? { source: r.source, lastOkAt: r.last_ok_at, lastErrorAt: r.last_error_at, lastError: r.last_error, failures: r.failures, lastItems: r.last_items, nextPollAt: r.next_poll_at } : null;
   }
 
+  /**
+   * Marks a poll as taken until `until`: other instances see the source not due while it runs,
+   * and poll it themselves only if this one died before recording how it went.
+   */
+  async claimPoll(source: string, until: Date): Promise<void> {
+    const next = until.toISOString();
+    await this.db
+      .insertInto('source_status')
+      .values({ source, next_poll_at: next })
+      .onConflict((oc) => oc.column('source').doUpdateSet({ next_poll_at: next }))
+      .execute();
+  }
+
   async recordOk(source: string, items: number, now: Date, nextPollAt: Date): Promise<void> {
     const row = { source, last_ok_at: now.toISOString(), failures: 0, last_items: items, last_error: null, next_poll_at: nextPollAt.toISOString() };
     await this.db

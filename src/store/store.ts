@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DeliveriesRepo } from './deliveries.ts';
+import { singleProcessFleetLock, type FleetLock } from './fleet-lock.ts';
 import { InstancesRepo } from './instances.ts';
 import { OutboxRepo } from './outbox.ts';
 import { PapersRepo } from './papers.ts';
@@ -47,6 +48,8 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly search: SearchIndex,
     private readonly onClose: () => Promise<void>,
+    /** Once-per-fleet work; a dialect shared by many processes brings its own (fleet-lock.ts). */
+    private readonly fleet: FleetLock = singleProcessFleetLock(),
   ) {
     this.vectors = new TermVectorsRepo(db);
     // The search index first, then the vocabulary, then the term vectors: all in the inserting transaction.
@@ -63,6 +66,11 @@ export class Store {
     this.instances = new InstancesRepo(db);
     this.vocabulary = new Vocabulary(db);
     this.matcher = new TopicMatching(db);
+  }
+
+  /** Runs `fn` unless another instance is running it under `name` now (see FleetLock). */
+  fleetLock<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    return this.fleet.run(name, fn);
   }
 
   close(): Promise<void> {

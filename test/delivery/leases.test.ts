@@ -87,6 +87,18 @@ describe('leases', () => {
     expect((await outbox.digest(header!.id))?.header_state).toBe('sending');
   });
 
+  it('two instances planning the same slot at once: one digest, the loser plans nothing', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const channelId = await h.channel('lab', '09:00 UTC daily');
+    h.clock.set('2026-08-21T09:00:00Z');
+    const other = await openApp({ dbPath: ':memory:', store: h.app.store, clock: h.clock, logger: memoryLogger(), commands, instance: newInstanceIdentity() });
+    const planned = await Promise.all([h.app.delivery.planDue(), other.delivery.planDue(), h.app.delivery.planDue()]);
+    expect(planned.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await h.digests(channelId)).toHaveLength(1);
+    expect((await h.app.store.outbox.countByState(channelId)).planned).toBe(5);
+  });
+
   it('a slow post keeps its lease renewed, so another instance never takes it over while the sender lives', async () => {
     h = await deliveryHarness('2026-08-21T08:00:00Z');
     await h.list('2026-08-21', '2026-08-21');

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { fixedClock } from '../../src/domain/clock.ts';
-import { SourcePoller } from '../../src/ingest/poller.ts';
+import { SourcePoller, type PolledSource } from '../../src/ingest/poller.ts';
 import { polledSources } from '../../src/ingest/sources.ts';
 import { memoryLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/store.ts';
@@ -55,3 +55,41 @@ it('polls HF and the configured arXiv categories for today and yesterday, every 
   expect(await poller.readyFor()).toBe(false);
   await store.close();
 }, 30_000);
+
+it('several instances ticking at once poll each source once per interval; one that died mid-poll is covered after its claim runs out', async () => {
+  const clock = fixedClock('2026-08-21T08:00:00Z');
+  const logger = memoryLogger();
+  const store = await openStore(':memory:');
+  const fetched: string[] = [];
+  let hang = false;
+  const source: PolledSource = {
+    name: 'hf',
+    fetchDay: async (day) => {
+      fetched.push(day);
+      if (hang) return new Promise<never>(() => undefined); // this instance dies here
+      await new Promise((r) => setTimeout(r, 20));
+      return { ok: true, value: { items: [], skipped: 0, warnings: [] } };
+    },
+  };
+  const settings = { intervalMs: 30 * 60_000, retryBaseMs: 60_000, claimMs: 5 * 60_000 };
+  const instances = [1, 2, 3].map(() => new SourcePoller({ store, sources: [source], clock, logger, settings }));
+
+  await Promise.all(instances.map((p) => p.pollDue()));
+  expect(fetched).toEqual(['2026-08-20', '2026-08-21']);
+  for (const p of instances) await p.pollDue();
+  expect(fetched).toHaveLength(2);
+
+  // Next interval: the first instance to look claims the poll and dies in it.
+  clock.advance(30 * 60_000);
+  hang = true;
+  void instances[0]!.pollDue();
+  await new Promise((r) => setTimeout(r, 50));
+  hang = false;
+  await Promise.all(instances.slice(1).map((p) => p.pollDue()));
+  expect(fetched).toHaveLength(3); // the others see it claimed
+  clock.advance(5 * 60_000);
+  await Promise.all(instances.slice(1).map((p) => p.pollDue()));
+  expect(fetched).toHaveLength(5); // claim ran out: one of them polls both days
+  expect((await store.sources.get('hf'))?.lastOkAt).toBe(clock.now().toISOString());
+  await store.close();
+});

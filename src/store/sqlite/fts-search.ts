@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { withCompletionsTier, type SearchQuery, type Term } from '../../search/query.ts';
-import { byProximity, PROXIMITY_DEPTH } from '../../search/proximity.ts';
+import { byProximity, PROXIMITY_DEPTH, reordersByProximity } from '../../search/proximity.ts';
 import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
@@ -118,9 +118,14 @@ interface Ranked {
   window: number | null;
 }
 
-/** How many ranked papers a page still needs, and which (by seq: the exact-title papers, already placed) to leave out. */
+/**
+ * How many ranked papers a page still needs (`n`), how many more are worth ranking when cheap
+ * (`depth`: the proximity pass reorders that many), and which (by seq: the exact-title papers,
+ * already placed) to leave out. Only `n` decides whether a plan must fall back to a costlier one.
+ */
 interface Want {
   n: number;
+  depth: number;
   skip: number[];
 }
 
@@ -151,12 +156,12 @@ export class FtsSearchIndex implements SearchIndex {
    */
   async search(q: SearchQuery, page: { limit: number; offset: number }): Promise<SearchPage> {
     const exact = q.titleKey ? await this.exactTitle(q.titleKey) : [];
-    const want: Want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
+    const want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
     const ids = exact.map((e) => e.id);
     let window: number | null = null;
     for (const tier of [q, withCompletionsTier(q)]) {
       if (tier === null || want.n <= 0) continue;
-      const ranked = await this.rank(tier, { ...want, n: Math.max(want.n, PROXIMITY_DEPTH) });
+      const ranked = await this.rank(tier, { ...want, depth: reordersByProximity(tier) ? Math.max(want.n, PROXIMITY_DEPTH) : want.n });
       ids.push(...(await byProximity(this.db, tier, ranked.ids)).slice(0, want.n));
       window ??= ranked.window;
       want.n -= Math.min(want.n, ranked.ids.length);
@@ -279,7 +284,7 @@ export class FtsSearchIndex implements SearchIndex {
       SELECT p.id FROM papers_fts f ${JOIN_PAPERS}
       WHERE f.papers_fts MATCH ${match} AND f.rank MATCH ${RANK_FUNCTION}
         ${minSeq === null ? sql`` : sql`AND f.rowid >= ${int(minSeq)}`} ${sinceFilter(since)} ${skipFilter(want)}
-      ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
+      ORDER BY f.rank LIMIT ${int(want.depth)}`.execute(this.db);
     return { ids: rows.rows.map((r) => r.id), window: minSeq === null ? null : this.tuning.window };
   }
 
@@ -301,10 +306,13 @@ export class FtsSearchIndex implements SearchIndex {
       ORDER BY f.rank LIMIT ${int(checkBudget)}`.execute(this.db);
     const ids: string[] = [];
     let checked = 0;
-    while (ids.length < want.n && checked < ranked.rows.length) {
+    while (ids.length < want.depth && checked < ranked.rows.length) {
+      const short = want.n - ids.length;
       // Give up on checking as soon as the pass rate so far says the budget will not fill the page.
-      if (checked > 0 && (ids.length / checked) * (ranked.rows.length - checked) < want.n - ids.length) break;
-      let batch = ranked.rows.slice(checked, checked + Math.max(16, 2 * (want.n - ids.length)));
+      if (short > 0 && checked > 0 && (ids.length / checked) * (ranked.rows.length - checked) < short) break;
+      // Below the page's need, batches sized to fill it; past it, one last batch towards the
+      // proximity depth (checks of common clauses cost a lookup per paper and clause).
+      let batch = ranked.rows.slice(checked, checked + (short > 0 ? Math.max(16, 2 * short) : want.depth - ids.length));
       checked += batch.length;
       for (const clause of plan.check) {
         if (batch.length === 0) break;
@@ -316,6 +324,7 @@ export class FtsSearchIndex implements SearchIndex {
         batch = batch.filter((r) => !hits.has(r.rowid));
       }
       ids.push(...batch.map((r) => r.id));
+      if (short <= 0) break;
     }
     if (ids.length >= want.n || (checked === ranked.rows.length && ranked.rows.length < checkBudget)) return { ids, window: minSeq === null ? null : window };
     return this.rankRecentCandidates(plan, since, want);
@@ -346,7 +355,7 @@ export class FtsSearchIndex implements SearchIndex {
       WHERE f.papers_fts MATCH ${plan.scored} AND f.rank MATCH ${RANK_FUNCTION}
         AND f.rowid BETWEEN ${int(candidates[candidates.length - 1]!)} AND ${int(candidates[0]!)}
         AND +f.rowid IN (SELECT value FROM json_each(${JSON.stringify(candidates)})) ${sinceFilter(since)} ${skipFilter(want)}
-      ORDER BY f.rank LIMIT ${int(want.n)}`.execute(this.db);
+      ORDER BY f.rank LIMIT ${int(want.depth)}`.execute(this.db);
     return { ids: ranked.rows.map((r) => r.id), window };
   }
 
@@ -380,7 +389,7 @@ export class FtsSearchIndex implements SearchIndex {
     const inTitle = titleMatcher(q);
     const [titled, rest] = partition(newest, (r) => inTitle(r.title));
     const window = rowids.length > commonWindow ? commonWindow : limited ? recentPapers : null;
-    return { ids: [...titled, ...rest].slice(0, want.n).map((r) => r.id), window };
+    return { ids: [...titled, ...rest].slice(0, want.depth).map((r) => r.id), window };
   }
 
   /** The first rowid of the newest `recentPapers`, and whether older papers are left out. */

@@ -130,6 +130,8 @@ export class FakeDiscord {
   chaos: ((call: RecordedCall) => Disruption | undefined) | null = null;
   /** Called with each answer just before it is written (a crash test kills the bot here). */
   beforeAnswer: ((call: RecordedCall, answer: ScriptedResponse) => void) | null = null;
+  /** Milliseconds a request travels before it takes effect (a real platform is not instant); none by default. */
+  latency: ((method: string, path: string) => number) | null = null;
   private readonly byChannel = new Map<string, FakeMessage[]>();
   private readonly scripted: Array<{ method: string; path: RegExp; response: ScriptedResponse; times: number }> = [];
   private readonly events = new EventEmitter();
@@ -258,6 +260,8 @@ export class FakeDiscord {
     const raw = await readBody(req);
     const { body, files } = await parseBody(req.headers['content-type'], raw);
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
+    const delay = this.latency?.(req.method ?? 'GET', path) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, files, status: 0, at: Date.now() };
     const limited = this.globalLimit(call);
     const response = limited ?? (url.pathname.startsWith('/api/v10/') ? this.route(call) : undefined);
@@ -340,6 +344,7 @@ export class FakeDiscord {
     this.beforeAnswer = null;
     this.rateLimited = 0;
     this.globalWindow = { start: Number.NEGATIVE_INFINITY, count: 0 };
+    this.latency = null;
   }
 
   /** The channel is deleted: from now on Discord answers 10003 Unknown Channel for it. */

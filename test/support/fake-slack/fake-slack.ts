@@ -111,6 +111,8 @@ export class FakeSlack {
   chaos: ((call: RecordedCall) => ScriptStep | undefined) | null = null;
   /** Called with each answer (status and body) just before it is written. */
   beforeAnswer: ((call: RecordedCall, status: number, body: unknown) => void) | null = null;
+  /** Milliseconds a call travels before it takes effect (a real platform is not instant); none by default. */
+  latency: ((call: RecordedCall) => number) | null = null;
 
   readonly token: string;
   readonly teamId: string;
@@ -230,6 +232,7 @@ export class FakeSlack {
     this.beforeAnswer = null;
     this.rateLimited = 0;
     this.buckets.clear();
+    this.latency = null;
   }
 
   /** Fails loudly if the code under test called a method the fake doesn't know. */
@@ -266,6 +269,8 @@ export class FakeSlack {
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : typeof params.token === 'string' ? params.token : null;
     const call: RecordedCall = { method, params, token, at: Date.now() };
     this.calls.push(call);
+    const delay = this.latency?.(call) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.beforeAnswer?.(call, status, body);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -283,7 +288,7 @@ export class FakeSlack {
       return answer(200, { ok: false, error: 'unknown_method' });
     }
     if (!token || !this.tokens.has(token)) return answer(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
-    const wait = method === 'chat.postMessage' ? this.postWait(String(params.channel ?? ''), call.at) : 0;
+    const wait = method === 'chat.postMessage' ? this.postWait(String(params.channel ?? ''), Date.now()) : 0;
     if (wait > 0) {
       this.rateLimited += 1;
       return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
@@ -308,7 +313,7 @@ export class FakeSlack {
     if (!this.postLimit) return 0;
     const { perSecond, burst } = this.postLimit;
     const b = this.buckets.get(channel) ?? { tokens: burst, at };
-    b.tokens = Math.min(burst, b.tokens + ((at - b.at) / 1000) * perSecond);
+    b.tokens = Math.min(burst, b.tokens + (Math.max(0, at - b.at) / 1000) * perSecond);
     b.at = at;
     this.buckets.set(channel, b);
     if (b.tokens >= 1) {
