@@ -96,7 +96,10 @@ async function startPlatforms(config: Config, app: App, logger: Logger): Promise
   try {
     if (config.discord) {
       const { startDiscord } = await import('./discord/index.ts');
-      started.push(await startDiscord({ settings: config.discord, runtime: app.runtime, logger }));
+      // Instances sharing the store share the bot token too: each paces itself to its part of
+      // the token's global limit. Live = heartbeat within a lease (presence beats thrice a lease).
+      const liveInstances = async () => (await app.store.instances.live(systemClock.now(), config.delivery.leaseMs)).length;
+      started.push(await startDiscord({ settings: config.discord, runtime: app.runtime, logger }, { liveInstances }));
     }
     if (config.slack) {
       const { startSlack } = await import('./slack/index.ts');

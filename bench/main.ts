@@ -6,7 +6,8 @@
  * `--db PATH` measures an existing database instead of the generated one. `pg` (not run by default:
  * it needs a server): the same papers loaded into PostgreSQL (`--pg URL` of the server, `--pg-db NAME`
  * of the database, default paperboy_bench_N; reused while current), ingest papers/s, and the search
- * mix on both stores side by side.
+ * mix on both stores side by side. fanout: one digest to many channels through real bot processes
+ * against rate-limited fakes (`--channels N --instances 1,3 --platform discord,slack --stores postgres,sqlite --concurrency C`).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +28,9 @@ import { ms, table } from './lib/stats.ts';
 import { titleRanks } from './lib/title-rate.ts';
 import { compareVectorIngest, compareWithExhaustive, measureSimilar } from './lib/similarity-cost.ts';
 import { measureTaste } from './lib/taste-cost.ts';
+import { runFanoutSection } from './lib/fanout-section.ts';
 
-const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste', 'pg'] as const;
+const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste', 'pg', 'fanout'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +44,12 @@ const { values } = parseArgs({
     db: { type: 'string' },
     pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
     'pg-db': { type: 'string' },
+    channels: { type: 'string', default: '10000' },
+    instances: { type: 'string', default: '1,3' },
+    platform: { type: 'string', default: 'discord,slack' },
+    stores: { type: 'string', default: 'postgres' },
+    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/pb_fanout_bench' },
+    concurrency: { type: 'string' },
   },
 });
 const tuning = JSON.parse(values.tuning ?? '{}') as Partial<FtsTuning>;
@@ -58,6 +66,12 @@ for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw ne
 const out = (s = '') => process.stdout.write(s + '\n');
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(2)}%`;
+
+if (only.has('fanout')) {
+  await runFanoutSection(values, out);
+  only.delete('fanout');
+  if (only.size === 0) process.exit(0);
+}
 
 const corpusPath = findCorpus();
 const corpus = readCorpusDays(corpusPath);

@@ -24,17 +24,19 @@ const EnvSchema = z.object({
   PAPERBOY_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   PAPERBOY_INGEST_INTERVAL_MIN: z.coerce.number().int().min(1).max(1440).default(30),
   PAPERBOY_GRACE_HOURS: z.coerce.number().min(0).max(72).default(6),
-  PAPERBOY_DIGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PAPERBOY_DIGEST_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(4),
   /** Seconds a claimed post is an instance's before another may take it over (renewed while it sends). */
   PAPERBOY_LEASE_S: z.coerce.number().int().min(1).max(3600).default(60),
   PAPERBOY_DIGEST_HEADER: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true').transform((v) => ['true', '1', 'yes'].includes(v)),
   DISCORD_TOKEN: z.string().min(1).optional(),
   DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'DISCORD_APP_ID must be the numeric application id').optional(),
   DISCORD_API_URL: url('DISCORD_API_URL').optional(),
+  PAPERBOY_DISCORD_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
   SLACK_API_URL: url('SLACK_API_URL').optional(),
+  PAPERBOY_SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SLACK_MANAGERS: csv.default([]),
 });
 
@@ -49,8 +51,22 @@ export interface Config {
   logLevel: Env['PAPERBOY_LOG_LEVEL'];
   sources: { hfBaseUrl: string; arxivBaseUrl: string; arxivCategories: string[]; timeoutMs: number; pollIntervalMs: number };
   delivery: { graceMs: number; concurrency: number; header: boolean; leaseMs: number };
-  discord: { token: string; appId: string; apiUrl: string | undefined } | null;
-  slack: { botToken: string; signingSecret: string; appToken: string | undefined; apiUrl: string | undefined; managers: string[] } | null;
+  discord: {
+    token: string;
+    appId: string;
+    apiUrl: string | undefined;
+    /** The bot token's global limit, shared by every live instance (discord.js default: 50). */
+    requestsPerSecond?: number;
+  } | null;
+  slack: {
+    botToken: string;
+    signingSecret: string;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    managers: string[];
+    /** Least time between two posts to one channel (Slack allows about one a second); 0 or unset: no spacing. */
+    postIntervalMs?: number;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -87,9 +103,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollIntervalMs: e.PAPERBOY_INGEST_INTERVAL_MIN * 60_000,
     },
     delivery: { graceMs: e.PAPERBOY_GRACE_HOURS * 3600_000, concurrency: e.PAPERBOY_DIGEST_CONCURRENCY, header: e.PAPERBOY_DIGEST_HEADER, leaseMs: e.PAPERBOY_LEASE_S * 1000 },
-    discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL } : null,
+    discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL, requestsPerSecond: e.PAPERBOY_DISCORD_REQUESTS_PER_SECOND } : null,
     slack: e.SLACK_BOT_TOKEN
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, managers: e.SLACK_MANAGERS }
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, managers: e.SLACK_MANAGERS, postIntervalMs: e.PAPERBOY_SLACK_POST_INTERVAL_MS }
       : null,
   };
 }

@@ -4,6 +4,7 @@ import type { AdapterDeps, PlatformAdapter } from '../types.ts';
 import { createDiscordClient, loginDiscord } from './client.ts';
 import { DEFAULT_INTERACTION_SETTINGS, registerInteractionHandlers, type InteractionSettings } from './interactions.ts';
 import { createDiscordPoster } from './poster.ts';
+import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, shareGlobalLimit } from './rate-share.ts';
 import { registerReactionHandlers } from './reactions.ts';
 
 export { classifyDiscordError } from './poster.ts';
@@ -12,6 +13,11 @@ export { DiscordLoginError } from './client.ts';
 export interface DiscordStartOptions extends Partial<InteractionSettings> {
   /** How long login may take before it fails with a message (default 30 s). */
   loginTimeoutMs?: number;
+  /**
+   * How many instances share the bot token now (this one included); each paces itself to its
+   * share of the global limit. Unset: this process is the only one.
+   */
+  liveInstances?: () => Promise<number>;
 }
 
 /**
@@ -35,6 +41,12 @@ export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord
 
   await loginDiscord(client, deps.settings, options.loginTimeoutMs);
   log.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+  const share = shareGlobalLimit(client.rest, {
+    total: deps.settings.requestsPerSecond ?? DISCORD_GLOBAL_REQUESTS_PER_SECOND,
+    ...(options.liveInstances && { liveInstances: options.liveInstances }),
+    logger: log,
+  });
+  await share.refresh();
   const poster = createDiscordPoster(client.rest, log, client.user ? { botUserId: client.user.id } : {});
   return {
     platform: 'discord',
@@ -42,6 +54,7 @@ export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord
     async stop() {
       if (stopped) return;
       stopped = true;
+      share.stop();
       await client.destroy();
       client.removeAllListeners();
     },

@@ -85,7 +85,7 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
     );
   }
 
-  const poster = new SlackPoster(createClient(settings.botToken, client, POST_RETRY), { clock: runtime.clock, logger: log });
+  const poster = new SlackPoster(createClient(settings.botToken, client, POST_RETRY), { clock: runtime.clock, logger: log, postIntervalMs: settings.postIntervalMs ?? 0 });
   log.info('slack adapter started', { mode: socketMode ? 'socket' : 'http', port, team: me.teamId, botUser: me.userId });
   let stopped = false;
   return {

@@ -71,6 +71,8 @@ export interface SlackPosterOptions {
   historyWindowMs?: number;
   /** Messages read per history page. */
   historyLimit?: number;
+  /** Least time between two posts to one channel; 0 (the default) posts at once. */
+  postIntervalMs?: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export class SlackPoster implements ChatPoster {
   private readonly state = new Map<string, ChannelState>();
   private readonly windowMs: number;
   private readonly limit: number;
+  private readonly spacing: ChannelSpacing;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -116,6 +119,7 @@ export class SlackPoster implements ChatPoster {
   ) {
     this.windowMs = opts.historyWindowMs ?? 3 * 24 * 60 * 60_000;
     this.limit = opts.historyLimit ?? 200;
+    this.spacing = new ChannelSpacing(opts.postIntervalMs ?? 0);
   }
 
   async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
@@ -125,6 +129,7 @@ export class SlackPoster implements ChatPoster {
     if (prior !== null) return prior;
 
     const body = renderOutbound(message);
+    await this.spacing.turn(channelId);
     try {
       const res = await this.client.chat.postMessage({
         channel: channelId,
@@ -235,6 +240,37 @@ export class SlackPoster implements ChatPoster {
     keys.set(key, ts);
     // Old keys are long settled by the delivery layer; keep memory bounded.
     while (keys.size > 2_000) keys.delete(keys.keys().next().value!);
+  }
+}
+
+/**
+ * Spaces posts to one channel `intervalMs` apart. Slack allows chat.postMessage about once a
+ * second per channel, and the WebClient's only answer to a 429 is to pause *every* call of the
+ * client for Retry-After: at thousands of channels, each refusal in one channel would stall all
+ * the others. Neither SDK paces per channel, hence this; posts to different channels never wait
+ * for each other. Each caller reserves its slot before waiting, so concurrent posts to one
+ * channel queue up in order.
+ */
+export class ChannelSpacing {
+  private readonly next = new Map<string, number>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  async turn(channelId: string): Promise<void> {
+    if (this.intervalMs <= 0) return;
+    const now = this.now();
+    const at = Math.max(now, this.next.get(channelId) ?? now);
+    this.next.set(channelId, at + this.intervalMs);
+    if (this.next.size > 50_000) this.forgetPast(now);
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  }
+
+  /** Channels whose next slot has passed need no entry: keeps memory bounded. */
+  private forgetPast(now: number): void {
+    for (const [id, at] of this.next) if (at <= now) this.next.delete(id);
   }
 }
 

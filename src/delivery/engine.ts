@@ -94,16 +94,46 @@ export class DeliveryEngine {
 
   /** One tick: plan what has come due, then send what is ready. */
   async tick(): Promise<TickReport> {
-    const planned = await this.planDue();
-    return { planned, ...(await this.sendPending()) };
+    // Sending starts while planning goes on: planning thousands of channels takes minutes, and
+    // the first channels' posts need not wait for the last channel's plan. A channel is sent to
+    // only once this tick has planned it (planning may fold its stale digest into a catch-up).
+    // Each pass takes the channels with work at that moment; an idle pass waits for the next
+    // plan; the last pass, over every channel, starts after planning has finished.
+    const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
+    const visited = new Set<number>();
+    let planningDone = false;
+    let wake = () => {};
+    const planning = this.planDue((channelId, planned) => {
+      visited.add(channelId);
+      if (planned) wake();
+    }).finally(() => {
+      planningDone = true;
+      wake();
+    });
+    planning.catch(() => undefined); // rethrown below, once sending is done
+    for (;;) {
+      const last = planningDone;
+      const planned = new Promise<void>((resolve) => (wake = resolve));
+      const pass = await this.sendPending(last ? undefined : visited);
+      total.sent += pass.sent;
+      total.retried += pass.retried;
+      total.failed += pass.failed;
+      total.disabled += pass.disabled;
+      if (last) break;
+      if (pass.sent + pass.retried + pass.failed + pass.disabled === 0) await planned;
+    }
+    return { planned: await planning, ...total };
   }
 
-  async planDue(): Promise<number> {
+  /** Plans every channel whose slot has come; `onVisited` hears of each channel once it is done with. */
+  async planDue(onVisited?: (channelId: number, planned: boolean) => void): Promise<number> {
     const now = this.deps.clock.now();
     let planned = 0;
     for (const channel of await this.deps.store.teams.deliverableChannels()) {
       try {
-        if (await this.planChannel(channel, now)) planned++;
+        const done = await this.planChannel(channel, now);
+        if (done) planned++;
+        onVisited?.(channel.id, done);
       } catch (e) {
         // One broken channel must not hold up the others.
         this.log.error('planning a digest failed', { channelId: channel.id, err: e });
@@ -162,8 +192,10 @@ export class DeliveryEngine {
     );
   }
 
-  async sendPending(): Promise<Omit<TickReport, 'planned'>> {
-    const channels = await this.deps.store.outbox.channelsWithWork(this.deps.clock.now());
+  /** Sends what is ready, in every channel or only in `only`'s. */
+  async sendPending(only?: ReadonlySet<number>): Promise<Omit<TickReport, 'planned'>> {
+    const ready = await this.deps.store.outbox.channelsWithWork(this.deps.clock.now());
+    const channels = only ? ready.filter((id) => only.has(id)) : ready;
     const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
     const results = await runPool(channels, this.deps.settings.concurrency, (id) => this.sendChannel(id));
     results.forEach((r, i) => {

@@ -98,6 +98,15 @@ export interface FakeDiscordOptions {
    * it only "a few minutes"; unset, the fake keeps it forever.
    */
   nonceWindowMs?: number;
+  /**
+   * Discord's global limit: at most this many requests per second per bot token (50 for most
+   * bots), answered 429 beyond it like Discord does (Retry-After, X-RateLimit-Global,
+   * X-RateLimit-Scope: global, a JSON body with retry_after and global: true). A fixed one-second
+   * window that opens at the first request after the last one closed, which is also how
+   * @discordjs/rest counts its `globalRequestsPerSecond`. Interaction callbacks and webhooks
+   * (no bot token) are outside it, as on Discord. Unset: no limit (the default for tests).
+   */
+  globalRequestsPerSecond?: number;
 }
 
 type Handler = (call: RecordedCall, params: string[]) => ScriptedResponse;
@@ -128,6 +137,9 @@ export class FakeDiscord {
   private readonly events = new EventEmitter();
   private readonly routes: Array<[string, RegExp, Handler]>;
   private port = 0;
+  /** Requests answered 429 by the global limit. */
+  rateLimited = 0;
+  private globalWindow = { start: Number.NEGATIVE_INFINITY, count: 0 };
 
   private constructor(
     private readonly server: Server,
@@ -251,7 +263,8 @@ export class FakeDiscord {
     const delay = this.latency?.(req.method ?? 'GET', path) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, files, status: 0, at: Date.now() };
-    const response = url.pathname.startsWith('/api/v10/') ? this.route(call) : undefined;
+    const limited = this.globalLimit(call);
+    const response = limited ?? (url.pathname.startsWith('/api/v10/') ? this.route(call) : undefined);
     const answer = response ?? { status: 404, body: { message: '404: Not Found', code: 0 } };
     call.status = answer.status;
     this.calls.push(call);
@@ -261,6 +274,27 @@ export class FakeDiscord {
     res.writeHead(answer.status, { ...(!empty && { 'content-type': 'application/json' }), ...answer.headers });
     res.end(empty ? undefined : JSON.stringify(answer.body));
     this.events.emit('change');
+  }
+
+  /** A 429 when the call is over the bot's global limit (`globalRequestsPerSecond`), else undefined. */
+  private globalLimit(call: RecordedCall): ScriptedResponse | undefined {
+    const perSecond = this.options.globalRequestsPerSecond;
+    if (perSecond === undefined || call.headers.authorization !== `Bot ${this.options.token}`) return undefined;
+    const w = this.globalWindow;
+    if (call.at >= w.start + 1000) {
+      w.start = call.at;
+      w.count = 0;
+    }
+    w.count += 1;
+    if (w.count <= perSecond) return undefined;
+    this.rateLimited += 1;
+    // Whole milliseconds, in seconds as Discord writes them; discord.js reads the header.
+    const retryAfter = Math.max(1, w.start + 1000 - call.at) / 1000;
+    return {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+      headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+    };
   }
 
   private route(call: RecordedCall): ScriptedResponse | undefined {
@@ -308,6 +342,8 @@ export class FakeDiscord {
     this.scripted.length = 0;
     this.chaos = null;
     this.beforeAnswer = null;
+    this.rateLimited = 0;
+    this.globalWindow = { start: Number.NEGATIVE_INFINITY, count: 0 };
     this.latency = null;
   }
 

@@ -75,6 +75,18 @@ export interface FakeSlackOptions {
   botId?: string;
   /** Where message timestamps come from (ms); by default a counter from 2026-08-17. */
   now?: () => number;
+  /**
+   * Slack's chat.postMessage limit, "1 message per second to a channel, with limited bursts":
+   * a token bucket per channel refilled at this many messages per second. Beyond it the post is
+   * refused with HTTP 429 and a whole-second Retry-After (what the WebClient reads). Unset: no limit.
+   */
+  postsPerChannelPerSecond?: number;
+  /**
+   * The bucket's size, i.e. the burst a quiet channel takes at once. Slack does not publish it;
+   * 2 (one message beyond the steady rate) lets a sender that spaces its posts one second apart
+   * absorb the jitter of the network without being refused. Default 2.
+   */
+  postBurst?: number;
 }
 
 type Handler = (params: Record<string, unknown>) => Record<string, unknown>;
@@ -115,6 +127,10 @@ export class FakeSlack {
   private readonly now: (() => number) | undefined;
   private server!: Server;
   private port = 0;
+  /** chat.postMessage calls answered 429 by the per-channel limit. */
+  rateLimited = 0;
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly postLimit: { perSecond: number; burst: number } | null;
 
   private constructor(opts: FakeSlackOptions) {
     this.token = opts.token ?? 'xoxb-fake-token';
@@ -124,6 +140,7 @@ export class FakeSlack {
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.botId = opts.botId ?? 'BBOT';
     this.now = opts.now;
+    this.postLimit = opts.postsPerChannelPerSecond ? { perSecond: opts.postsPerChannelPerSecond, burst: opts.postBurst ?? 2 } : null;
     this.handlers = {
       'auth.test': () => ({
         url: 'https://fake-workspace.slack.com/',
@@ -213,6 +230,8 @@ export class FakeSlack {
     this.scripts.clear();
     this.chaos = null;
     this.beforeAnswer = null;
+    this.rateLimited = 0;
+    this.buckets.clear();
     this.latency = null;
   }
 
@@ -269,6 +288,11 @@ export class FakeSlack {
       return answer(200, { ok: false, error: 'unknown_method' });
     }
     if (!token || !this.tokens.has(token)) return answer(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    const wait = method === 'chat.postMessage' ? this.postWait(String(params.channel ?? ''), Date.now()) : 0;
+    if (wait > 0) {
+      this.rateLimited += 1;
+      return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
+    }
     let body: Record<string, unknown>;
     try {
       body = { ok: true, ...handler(params) };
@@ -282,6 +306,21 @@ export class FakeSlack {
     }
     if (step && 'status' in step) return answer(step.status, 'fake failure');
     answer(200, body);
+  }
+
+  /** 0 when the channel's bucket has a message to spend (spending it), else the whole seconds to wait. */
+  private postWait(channel: string, at: number): number {
+    if (!this.postLimit) return 0;
+    const { perSecond, burst } = this.postLimit;
+    const b = this.buckets.get(channel) ?? { tokens: burst, at };
+    b.tokens = Math.min(burst, b.tokens + (Math.max(0, at - b.at) / 1000) * perSecond);
+    b.at = at;
+    this.buckets.set(channel, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
   }
 
   private nextTs(): string {
