@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { IngestIndexer } from '../store/search-index.ts';
+import type { FreshPaper, IngestIndexer } from '../store/search-index.ts';
 import { boundedEditDistance, editsOne } from './edit-distance.ts';
 import { foldedWords, stem } from './words.ts';
 
@@ -19,13 +19,8 @@ const MAX_WORD = 40;
 const UPSERT_ROWS = 500;
 
 export class VocabularyIndexer implements IngestIndexer {
-  async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
-    const rows = await trx
-      .selectFrom('papers')
-      .select(['title', 'abstract', 'authors_text', 'keywords_text'])
-      .where('seq', '>', afterSeq)
-      .execute();
-    await addWords(trx, rows);
+  async indexNewPapers(trx: Kysely<Database>, _afterSeq: number, fresh: readonly FreshPaper[]): Promise<void> {
+    await addWords(trx, fresh);
   }
 }
 

@@ -3,7 +3,7 @@ import type { IngestItem, Paper, PaperSource } from '../domain/paper.ts';
 import { titleKey } from '../domain/paper.ts';
 import { SQLITE_SEAM, type DialectSeam } from './dialect.ts';
 import type { Database, NewPaperRow, PaperRow } from './schema.ts';
-import type { IngestIndexer } from './search-index.ts';
+import type { FreshPaper, IngestIndexer } from './search-index.ts';
 
 export interface UpsertCounts {
   inserted: number;
@@ -29,21 +29,19 @@ export class PapersRepo {
     for (const item of items) byId.set(item.paper.id, item); // the last word on a paper wins
     const unique = [...byId.values()];
     const stamp = now.toISOString();
-    let inserted = 0;
+    const fresh: FreshPaper[] = [];
     const batchRows = this.seam.paperBatchRows;
     await this.db.transaction().execute(async (trx) => {
       await this.seam.serializeIngest(trx);
-      // New rows get seqs above the current largest (INTEGER PRIMARY KEY), so this tells them apart.
+      // New rows get seqs above the current largest (SQLite's INTEGER PRIMARY KEY, PostgreSQL's
+      // identity; serializeIngest keeps ingests apart), so a returned seq tells a new row apart.
       const before = await trx.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
       const afterSeq = Number(before?.m ?? 0);
       for (let i = 0; i < unique.length; i += batchRows) {
-        const batch = unique.slice(i, i + batchRows);
-        const ids = batch.map((it) => it.paper.id);
-        const known = await trx.selectFrom('papers').select('id').where('id', 'in', ids).execute();
-        inserted += batch.length - known.length;
-        await trx
+        const rows = unique.slice(i, i + batchRows).map((it) => toRow(it.paper, stamp));
+        const written = await trx
           .insertInto('papers')
-          .values(batch.map((it) => toRow(it.paper, stamp)))
+          .values(rows)
           .onConflict((oc) =>
             oc.column('id').doUpdateSet((eb) => ({
               title: eb.ref('excluded.title'),
@@ -67,8 +65,15 @@ export class PapersRepo {
               updated_at: eb.ref('excluded.updated_at'),
             })),
           )
+          .returning(['id', 'seq'])
           .execute();
-        const listings = batch.flatMap((it) =>
+        const rowById = new Map(rows.map((r) => [r.id, r]));
+        for (const w of written) {
+          if (Number(w.seq) <= afterSeq) continue; // a paper we knew, refreshed
+          const r = rowById.get(w.id)!;
+          fresh.push({ seq: Number(w.seq), title: r.title, abstract: r.abstract, authors_text: r.authors_text, keywords_text: r.keywords_text, published_at: r.published_at ?? null, first_seen_at: stamp });
+        }
+        const listings = unique.slice(i, i + batchRows).flatMap((it) =>
           it.listing ? [{ source: it.listing.source, day: it.listing.day, paper_id: it.paper.id, rank: it.listing.rank }] : [],
         );
         if (listings.length > 0) {
@@ -79,9 +84,10 @@ export class PapersRepo {
             .execute();
         }
       }
-      for (const indexer of this.indexers) if (inserted > 0 || indexer.indexesUpdates) await indexer.indexNewPapers(trx, afterSeq);
+      fresh.sort((a, b) => a.seq - b.seq);
+      for (const indexer of this.indexers) if (fresh.length > 0 || indexer.indexesUpdates) await indexer.indexNewPapers(trx, afterSeq, fresh);
     });
-    return { inserted, updated: unique.length - inserted };
+    return { inserted: fresh.length, updated: unique.length - fresh.length };
   }
 
   async get(id: string): Promise<Paper | null> {

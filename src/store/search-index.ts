@@ -14,17 +14,28 @@ export interface SearchPage {
   window: number | null;
 }
 
+/** A paper one ingest has just inserted: its seq and the text written, handed to the indexers so none reads it back. */
+export interface FreshPaper {
+  seq: number;
+  title: string;
+  abstract: string;
+  authors_text: string;
+  keywords_text: string;
+  published_at: string | null;
+  first_seen_at: string;
+}
+
 /**
  * Something kept beside the papers table and fed from it at ingest (the search index, the
  * similarity vectors). PapersRepo calls each once per upsertMany, inside its transaction.
  */
 export interface IngestIndexer {
   /**
-   * Indexes the papers just inserted (seq above `afterSeq`), inside the inserting transaction
-   * `trx`. One statement for the whole batch is two to three times faster than a trigger per
-   * row (bench/README.md).
+   * Indexes the papers just inserted (`fresh`, in seq order; every seq above `afterSeq`),
+   * inside the inserting transaction `trx`. One statement for the whole batch is two to three
+   * times faster than a trigger per row (bench/README.md).
    */
-  indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void>;
+  indexNewPapers(trx: Kysely<Database>, afterSeq: number, fresh: readonly FreshPaper[]): Promise<void>;
   /** Also called when an ingest only updated papers (the index follows text changes itself, see PostgreSQL's). */
   readonly indexesUpdates?: boolean;
 }

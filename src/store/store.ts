@@ -20,7 +20,7 @@ import { isPostgresUrl } from './bot-lock.ts';
 import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
 import { postgresFleetLock } from './postgres/fleet-lock.ts';
 import { openPostgres } from './postgres/open.ts';
-import { TsSearchIndex } from './postgres/ts-search.ts';
+import { TsSearchIndex, type TsTuning } from './postgres/ts-search.ts';
 import { FtsSearchIndex, type FtsTuning } from './sqlite/fts-search.ts';
 import { openSqlite } from './sqlite/open.ts';
 
@@ -90,8 +90,8 @@ export class Store {
 }
 
 export interface OpenStoreOptions {
-  /** Tuning for the full-text index (benchmarks vary it; PostgreSQL reads `fullRankLimit` and `window`). */
-  fts?: Partial<FtsTuning>;
+  /** Tuning for the full-text index (benchmarks and tests vary it); each dialect reads the names it knows. */
+  fts?: Partial<FtsTuning & TsTuning>;
   /** PostgreSQL pool size (PAPERBOY_PG_POOL); default 10. */
   pgPool?: number;
 }

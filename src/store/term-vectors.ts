@@ -4,7 +4,7 @@ import { FEATURE_SPACE, termCounts, type TermCounts } from '../relevance/feature
 import { decodeTermCounts, encodeTermCounts } from '../relevance/term-codec.ts';
 import type { TermStats } from '../relevance/tfidf.ts';
 import type { Database } from './schema.ts';
-import type { IngestIndexer } from './search-index.ts';
+import type { FreshPaper, IngestIndexer } from './search-index.ts';
 
 /** The one term_stats row. */
 export const TERM_STATS_ROW = 1;
@@ -34,8 +34,8 @@ export class TermVectorsRepo implements IngestIndexer {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
-    await indexPaperTerms(trx, afterSeq);
+  async indexNewPapers(trx: Kysely<Database>, _afterSeq: number, fresh: readonly FreshPaper[]): Promise<void> {
+    await addPaperTerms(trx, onePage(fresh));
   }
 
   /**
@@ -75,14 +75,37 @@ export class TermVectorsRepo implements IngestIndexer {
 /** Per-feature counts of the papers being indexed: a 4 MB array reused by ingest after ingest (zeroed after use). */
 const scratch = { counts: new Uint32Array(FEATURE_SPACE), inUse: false };
 
+type PaperTextRow = { seq: number; title: string; abstract: string };
+
 /**
- * Writes the term counts of every paper with seq above `afterSeq` and adds them to the
- * document frequencies, in the caller's transaction. The stats row is locked first with an
- * UPDATE: on SQLite the ingest already holds the write lock; on PostgreSQL (READ COMMITTED)
- * a concurrent ingest waits there, so deltas are folded by one ingest at a time and no
- * count is lost. Returns how many papers it indexed.
+ * Writes the term counts of every paper with seq above `afterSeq`, read from the papers table
+ * a page at a time (a migration indexing a whole store), as addPaperTerms does.
  */
 export async function indexPaperTerms(db: Kysely<Database>, afterSeq: number): Promise<number> {
+  return addPaperTerms(db, pagesAfter(db, afterSeq));
+}
+
+async function* pagesAfter(db: Kysely<Database>, afterSeq: number): AsyncGenerator<readonly PaperTextRow[]> {
+  for (let cursor = afterSeq; ; ) {
+    const papers = await db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', '>', cursor).orderBy('seq').limit(PAGE_PAPERS).execute();
+    if (papers.length === 0) return;
+    yield papers;
+    cursor = papers[papers.length - 1]!.seq;
+  }
+}
+
+async function* onePage(papers: readonly PaperTextRow[]): AsyncGenerator<readonly PaperTextRow[]> {
+  yield papers;
+}
+
+/**
+ * Writes the term counts of `pages` of papers and adds them to the document frequencies, in
+ * the caller's transaction. The stats row is locked first with an UPDATE: on SQLite the ingest
+ * already holds the write lock; on PostgreSQL (READ COMMITTED) a concurrent ingest waits
+ * there, so deltas are folded by one ingest at a time and no count is lost. Returns how many
+ * papers it indexed.
+ */
+async function addPaperTerms(db: Kysely<Database>, pages: AsyncIterable<readonly PaperTextRow[]>): Promise<number> {
   await db.updateTable('term_stats').set((eb) => ({ doc_count: eb.ref('doc_count') })).where('id', '=', TERM_STATS_ROW).execute();
   // Should two ingests of one process ever overlap, the second counts in an array of its own.
   const shared = !scratch.inUse;
@@ -93,19 +116,21 @@ export async function indexPaperTerms(db: Kysely<Database>, afterSeq: number): P
   let ids: Uint32Array;
   let counts: Uint32Array;
   try {
-    let cursor = afterSeq;
-    for (;;) {
-      const papers = await db.selectFrom('papers').select(['seq', 'title', 'abstract']).where('seq', '>', cursor).orderBy('seq').limit(PAGE_PAPERS).execute();
-      if (papers.length === 0) break;
-      const rows = papers.map((p) => {
-        const tc = termCounts(p.title, p.abstract);
-        for (const id of tc.ids) if ((addedScratch[id] = addedScratch[id]! + 1) === 1) touched.push(id);
-        return { paper_seq: p.seq, terms: encodeTermCounts(tc) };
-      });
-      for (let i = 0; i < rows.length; i += INSERT_ROWS) await db.insertInto('paper_terms').values(rows.slice(i, i + INSERT_ROWS)).execute();
+    // Each chunk is counted while the database stores the chunk before (on PostgreSQL the two overlap).
+    let inFlight: Promise<unknown> = Promise.resolve();
+    for await (const papers of pages) {
+      for (let i = 0; i < papers.length; i += INSERT_ROWS) {
+        const rows = papers.slice(i, i + INSERT_ROWS).map((p) => {
+          const tc = termCounts(p.title, p.abstract);
+          for (const id of tc.ids) if ((addedScratch[id] = addedScratch[id]! + 1) === 1) touched.push(id);
+          return { paper_seq: p.seq, terms: encodeTermCounts(tc) };
+        });
+        await inFlight;
+        inFlight = db.insertInto('paper_terms').values(rows).execute();
+      }
       indexed += papers.length;
-      cursor = papers[papers.length - 1]!.seq;
     }
+    await inFlight;
     ids = Uint32Array.from(touched).sort();
     counts = Uint32Array.from(ids, (id) => addedScratch[id]!);
   } finally {

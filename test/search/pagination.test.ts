@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/search/query.ts';
-import type { FtsTuning } from '../../src/store/sqlite/fts-search.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { OpenStoreOptions, Store } from '../../src/store/store.ts';
 import { storeWith } from './hand-made-papers.ts';
 import { syntheticPapers } from './synthetic-papers.ts';
 
@@ -21,11 +20,12 @@ async function allPages(store: Store, text: string): Promise<string[][]> {
   return pages;
 }
 
-const TUNINGS: Array<[string, Partial<FtsTuning>]> = [
+const TUNINGS: Array<[string, NonNullable<OpenStoreOptions['fts']>]> = [
   ['full ranking', {}],
   ['a recency window', { fullRankLimit: 30, window: 25 }],
   ['common words only checked', { maxScoredDf: 40, sampleRows: 1e6 }],
-  ['every word common', { maxScoredDf: 1, phraseCostFactor: 1, sampleRows: 1e6, commonWindow: 200 }],
+  // SQLite's and PostgreSQL's "newest" plans: every query listed unranked, from the newest 250 papers when it has more than one word.
+  ['every word common', { maxScoredDf: 1, phraseCostFactor: 1, sampleRows: 1e6, commonWindow: 200, commonShare: 0, recentPapers: 250 }],
 ];
 
 describe.each(TUNINGS)('pages with %s', (_, tuning) => {
@@ -59,6 +59,21 @@ describe('a page past the end', () => {
     const store = await storeWith(PAPERS);
     const page = await store.search.search(parseSearchQuery('mamba'), { limit: 10, offset: 10_000 });
     expect(page).toEqual({ ids: [], hasMore: false, window: null });
+    await store.close();
+  });
+});
+
+describe('when every word is common', () => {
+  // One word: nothing for the proximity pass to reorder.
+  it('lists the newest matches unranked, those with the word in their title first', async () => {
+    const store = await storeWith(PAPERS, { fts: TUNINGS[3]![1] });
+    const page = await store.search.search(parseSearchQuery('model'), { limit: 300, offset: 0 });
+    const titles = (await store.papers.getMany(page.ids)).map((p) => p.title.toLowerCase());
+    const inTitle = titles.map((t) => /\bmodels?\b/.test(t));
+    const firstOutside = inTitle.indexOf(false);
+    expect(firstOutside).toBeGreaterThan(0);
+    expect(inTitle.slice(firstOutside)).not.toContain(true);
+    expect(page.window).not.toBeNull(); // the reply says only recent papers were looked at
     await store.close();
   });
 });

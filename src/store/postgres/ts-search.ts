@@ -1,8 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SearchQuery, Term } from '../../search/query.ts';
+import { titleFirst } from '../../search/title-first.ts';
 import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
-import type { SearchIndex, SearchPage } from '../search-index.ts';
+import type { FreshPaper, SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
 import { queryText, searchDoc } from './search-doc.ts';
 
@@ -17,15 +18,24 @@ import { queryText, searchDoc } from './search-doc.ts';
 /** ts_rank_cd weights, in PostgreSQL's order {D, C, B, A}: abstract, keywords, authors, title (SQLite's BM25 weights 1, 4, 4, 10, scaled). */
 export const RANK_WEIGHTS = '{0.1, 0.4, 0.4, 1.0}';
 
-/** What one search may cost, counted in papers (the SQLite tuning's names; the others do not apply here). */
+/** What one search may cost, counted in papers (the SQLite tuning's names where they mean the same). */
 export interface TsTuning {
   /** A query with at most this many matches ranks them all... */
   fullRankLimit: number;
   /** ...else only its `window` newest, by the papers' own day. */
   window: number;
+  /**
+   * A query whose every clause is in more than this share of the papers is not ranked: its
+   * newest `commonWindow` matches are listed, title matches first (SQLite's "newest" plan,
+   * where its maxScoredDf of 50,000 is this share of a million papers).
+   */
+  commonShare: number;
+  commonWindow: number;
+  /** Such a query of more than one common word looks among this many newest papers only. */
+  recentPapers: number;
 }
 
-export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000 };
+export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000, commonShare: 0.05, commonWindow: 500, recentPapers: 10_000 };
 
 export class TsSearchIndex implements SearchIndex {
   private readonly tuning: TsTuning;
@@ -46,67 +56,74 @@ export class TsSearchIndex implements SearchIndex {
   readonly indexesUpdates = true;
 
   /**
-   * Indexes the papers inserted by this ingest (seq above `afterSeq`) and those whose text it
-   * changed, with tsvectors built here (search-doc.ts), a few thousand rows per statement.
+   * Indexes the papers inserted by this ingest (`fresh`, as written) and those whose text it
+   * changed (read back), with tsvectors built here (search-doc.ts), a few thousand rows per statement.
    */
-  async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
+  async indexNewPapers(trx: Kysely<Database>, _afterSeq: number, fresh: readonly FreshPaper[]): Promise<void> {
     const stale = await sql<{ seq: number }>`DELETE FROM papers_search_stale RETURNING seq`.execute(trx);
     const restale = stale.rows.map((r) => r.seq);
-    for (let cursor = afterSeq; ; ) {
-      const rows = await trx
-        .selectFrom('papers')
-        .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
-        .where('seq', '>', cursor)
-        .orderBy('seq')
-        .limit(INDEX_ROWS)
-        .execute();
-      if (rows.length === 0) break;
-      await writeDocs(trx, rows);
-      cursor = rows[rows.length - 1]!.seq;
+    // Each chunk's tsvectors are built while the server stores the chunk before (the pg client
+    // queues statements on the transaction's connection): TypeScript and PostgreSQL share the work.
+    let inFlight: Promise<void> = Promise.resolve();
+    for (let i = 0; i < fresh.length; i += INDEX_ROWS) {
+      const docs = docRows(fresh.slice(i, i + INDEX_ROWS));
+      await inFlight;
+      inFlight = writeDocs(trx, docs);
     }
+    await inFlight;
     for (let i = 0; i < restale.length; i += INDEX_ROWS) {
       const rows = await trx
         .selectFrom('papers')
         .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
         .where('seq', 'in', restale.slice(i, i + INDEX_ROWS))
         .execute();
-      await writeDocs(trx, rows);
+      await writeDocs(trx, docRows(rows));
     }
   }
 
+  /** The number of papers (their largest seq: cheap, and close enough for planning). */
+  private async size(): Promise<number> {
+    return Number((await this.db.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+  }
+
   /**
-   * Which way to find the newest `take` matches. PostgreSQL's planner guesses a tsquery's
-   * matches poorly (weights and phrases defeat its statistics), and a wrong guess costs a walk
-   * through every paper for a rare word, or a GIN scan of half the store for a common one. So
-   * the store's own vocabulary decides: the estimated matches (an AND's rarest clause; an OR's
-   * terms summed; a phrase's rarest word) against sqrt(take x papers), where the GIN scan (cost
-   * per match) and the newest-first walk (cost per paper passed, take x papers / matches of them)
-   * break even. The other way is ruled out by ordering on an expression the date index cannot give.
+   * Each clause's estimated matches, from the store's own vocabulary (PostgreSQL's planner
+   * guesses a tsquery's matches poorly: weights and phrases defeat its statistics): an OR's
+   * terms summed, a phrase's rarest word.
    */
-  private async walksNewest(q: SearchQuery, take: number): Promise<boolean> {
-    const size = Number((await this.db.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
-    if (size <= take) return false;
+  private async clauseEstimates(q: SearchQuery): Promise<number[]> {
     const stemsOf = (t: Term) => (t.field === 'authors' ? foldedWords(t.tokens.join(' ')) : foldedWords(t.tokens.join(' ')).map(stem));
     const all = [...new Set(q.must.flat().flatMap(stemsOf))];
-    if (all.length === 0) return true;
+    if (all.length === 0) return [];
     const df = new Map((await STEM_DF_SQL(all).execute(this.db)).rows.map((r) => [r.stem, Number(r.df)]));
     const term = (t: Term) => Math.min(...stemsOf(t).map((w) => df.get(w) ?? 0));
-    const estimate = Math.min(...q.must.map((c) => c.reduce((n, t) => n + term(t), 0)));
-    return estimate > Math.sqrt(take * size);
+    return q.must.map((c) => c.reduce((n, t) => n + term(t), 0));
+  }
+
+  private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
+    const size = await this.size();
+    const estimates = await this.clauseEstimates(q);
+    const { fullRankLimit, window, commonShare, recentPapers } = this.tuning;
+    if (size > recentPapers && estimates.length > 0 && estimates.every((e) => e > commonShare * size)) return this.listRecent(q, want);
+    // A wrong guess costs a walk through every paper for a rare word, or a GIN scan of half the
+    // store for a common one. The GIN scan costs per match, the newest-first walk per paper
+    // passed (take x papers / matches): they break even at sqrt(take x papers) matches.
+    const take = Math.max(fullRankLimit + 1, window);
+    const walk = size > take && (estimates.length === 0 || Math.min(...estimates) > Math.sqrt(take * size));
+    return this.rankNewest(q, want, walk);
   }
 
   /**
    * The matches, newest first by their own day, up to one more than can be ranked whole: the
    * walk stops there, so a query matching half the store costs what one matching a few thousand
-   * does (the planner walks the date index and tests each paper, or reads the GIN index and sorts,
-   * whichever its statistics say is cheaper). ts_rank_cd then orders what was kept (all of them,
-   * or the `window` newest when there were more than `fullRankLimit`), in the same statement:
-   * only the best `depth` rows come back.
+   * does (`walk`: down the date index, testing each paper; else a GIN scan, then a sort; the
+   * other way is ruled out by ordering on an expression the date index cannot give). ts_rank_cd
+   * then orders what was kept (all of them, or the `window` newest when there were more than
+   * `fullRankLimit`), in the same statement: only the best `depth` rows come back.
    */
-  private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
+  private async rankNewest(q: SearchQuery, want: Want, walk: boolean): Promise<Ranked> {
     const { fullRankLimit, window } = this.tuning;
     const take = Math.max(fullRankLimit + 1, window);
-    const walk = await this.walksNewest(q, take);
     const rows = await sql<{ id: string; total: string }>`
       WITH m AS (
         SELECT s.seq, s.day, s.doc, t.q
@@ -127,6 +144,41 @@ export class TsSearchIndex implements SearchIndex {
     const windowed = rows.rows.length > 0 && Number(rows.rows[0]!.total) > fullRankLimit;
     return { ids: rows.rows.map((r) => r.id), window: windowed ? window : null };
   }
+
+  /**
+   * Every clause common: the newest `commonWindow` matches, title matches first, unranked (as
+   * SQLite's "newest" plan). Common single words are dense, so the walk down the date index
+   * soon has enough; an AND or a phrase (common words, perhaps a rare combination) looks only
+   * among the newest `recentPapers`.
+   */
+  private async listRecent(q: SearchQuery, want: Want): Promise<Ranked> {
+    const { commonWindow, recentPapers } = this.tuning;
+    const dense = q.must.length === 1 && q.must[0]!.every((t) => t.tokens.length === 1);
+    const floor = dense ? null : await this.recentFloorDay();
+    const rows = await sql<{ id: string; title: string }>`
+      WITH m AS (
+        SELECT s.seq, s.day
+        FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s ${q.since ? sql`JOIN papers p ON p.seq = s.seq` : sql``}
+        WHERE s.doc @@ t.q ${floor === null ? sql`` : sql`AND s.day >= ${floor}::date`} ${sinceFilter(q.since)} ${skipFilter(want)}
+        ORDER BY s.day DESC, s.seq DESC
+        LIMIT ${commonWindow + 1}
+      )
+      SELECT p.id, p.title FROM m JOIN papers p ON p.seq = m.seq ORDER BY m.day DESC, m.seq DESC`.execute(this.db);
+    const kept = rows.rows.slice(0, commonWindow);
+    const window = rows.rows.length > commonWindow ? commonWindow : floor !== null ? recentPapers : null;
+    return { ids: titleFirst(q, kept).slice(0, want.depth).map((r) => r.id), window };
+  }
+
+  /** The day of the `recentPapers`-th newest paper, kept while the store keeps its size. */
+  private floorCache: { size: number; day: string | null } | null = null;
+  private async recentFloorDay(): Promise<string | null> {
+    const size = await this.size();
+    if (this.floorCache?.size === size) return this.floorCache.day;
+    const r = await sql<{ day: string }>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day FROM papers_search ORDER BY day DESC, seq DESC OFFSET ${this.tuning.recentPapers - 1} LIMIT 1`.execute(this.db);
+    this.floorCache = { size, day: r.rows[0]?.day ?? null };
+    return this.floorCache.day;
+  }
 }
 
 /**
@@ -140,15 +192,25 @@ const STEM_DF_SQL = (stems: string[]) => sql<{ stem: string; df: string }>`
 /** Papers read and indexed per statement. */
 const INDEX_ROWS = 2_000;
 
-type DocSource = { seq: number; title: string; authors_text: string; keywords_text: string; abstract: string; published_at: string | null; first_seen_at: string };
+interface DocRows {
+  seqs: number[];
+  days: string[];
+  docs: string[];
+}
 
-/** Upserts the search rows of `rows`: one statement, the values as arrays (unnest). */
-async function writeDocs(trx: Kysely<Database>, rows: readonly DocSource[]): Promise<void> {
-  if (rows.length === 0) return;
-  const seqs = rows.map((r) => r.seq);
-  // Timestamps read back as ISO strings in UTC (open.ts): the first ten characters are the UTC day.
-  const days = rows.map((r) => (r.published_at ?? r.first_seen_at).slice(0, 10));
-  const docs = rows.map(searchDoc);
+/** The search rows of `papers`, as the arrays writeDocs sends. */
+function docRows(papers: readonly FreshPaper[]): DocRows {
+  return {
+    seqs: papers.map((r) => r.seq),
+    // Timestamps are ISO strings in UTC (as written, and as read back: open.ts): the first ten characters are the UTC day.
+    days: papers.map((r) => (r.published_at ?? r.first_seen_at).slice(0, 10)),
+    docs: papers.map(searchDoc),
+  };
+}
+
+/** Upserts search rows: one statement, the values as arrays (unnest). */
+async function writeDocs(trx: Kysely<Database>, { seqs, days, docs }: DocRows): Promise<void> {
+  if (seqs.length === 0) return;
   await sql`
     INSERT INTO papers_search (seq, day, doc)
     SELECT * FROM unnest(${seqs}::integer[], ${days}::date[], ${docs}::tsvector[])
