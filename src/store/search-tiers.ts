@@ -23,10 +23,10 @@ export interface Want {
 
 /**
  * The order every store's search shares: exact titles first, then the query ranked with its
- * words as typed, then, when the last word is still being typed, the papers that only its
- * completions match. Each tier is ranked by the store (`rank`) and then by proximity
- * (src/search/proximity.ts), from the top, and the page sliced from the whole, so page 2
- * starts where page 1 ended.
+ * words as typed, then, when the last word is still being typed (not when the query is a
+ * whole title), the papers that only its completions match. Each tier is ranked by the store
+ * (`rank`) and then by proximity (src/search/proximity.ts), from the top, and the page sliced
+ * from the whole, so page 2 starts where page 1 ended.
  */
 export async function searchInTiers(
   db: Kysely<Database>,
@@ -38,7 +38,8 @@ export async function searchInTiers(
   const want = { n: page.offset + page.limit + 1 - exact.length, skip: exact.map((e) => e.seq) };
   const ids = exact.map((e) => e.id);
   let window: number | null = null;
-  for (const tier of [q, withCompletionsTier(q)]) {
+  // A query that is a whole title was typed to its end: its last word is not half-typed.
+  for (const tier of [q, exact.length > 0 ? null : withCompletionsTier(q)]) {
     if (tier === null || want.n <= 0) continue;
     const ranked = await rank(tier, { ...want, depth: reordersByProximity(tier) ? Math.max(want.n, PROXIMITY_DEPTH) : want.n });
     ids.push(...(await byProximity(db, tier, ranked.ids)).slice(0, want.n));

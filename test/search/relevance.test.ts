@@ -125,6 +125,19 @@ describe('the last word, half-typed', () => {
   });
 });
 
+describe('a whole title as the query', () => {
+  it('takes its last word as typed to its end: no papers that only a completion of it matches', async () => {
+    const own = await storeWith([
+      paper('2602.00001', 'Routing Graph Trans', 'Short.', { publishedAt: day('2026-02-01') }),
+      paper('2602.00002', 'Routing graph transformers at scale', 'Long.', { publishedAt: day('2026-02-02') }),
+    ]);
+    const found = async (text: string) => (await searchPapers(own, text, { limit: 10, offset: 0 })).page.ids;
+    expect(await found('Routing Graph Trans')).toEqual(['2602.00001']);
+    expect(await found('Routing Graph Tran')).toEqual(expect.arrayContaining(['2602.00001', '2602.00002'])); // still being typed
+    await own.close();
+  });
+});
+
 describe('typos', () => {
   it('corrects a word no paper holds to the near word many hold, and says so (even one that shares its stem)', async () => {
     const r = await searchPapers(store, 'reinforcment learning', { limit: 20, offset: 0 });
