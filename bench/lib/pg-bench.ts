@@ -17,7 +17,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** What the PostgreSQL bench database depends on: what SQLite's does, plus PostgreSQL's schema and search document. */
 function pgCacheKey(total: number): string {
   const h = createHash('sha256').update(cacheKey(total));
-  for (const f of ['migrations.ts', 'search-doc.ts', 'ts-search.ts']) h.update(readFileSync(join(HERE, '../../src/store/postgres', f)));
+  for (const f of ['migrations.ts', 'search-doc.ts', 'search-rows.ts']) h.update(readFileSync(join(HERE, '../../src/store/postgres', f)));
   return h.digest('hex').slice(0, 10);
 }
 
@@ -100,7 +100,7 @@ const PAGE = { limit: 5, offset: 0 };
  * The same queries through the whole /papers search path (searchPapers) on both stores,
  * alternating store by store so that a busy machine weighs on both alike; one warm-up pass.
  */
-export async function measurePair(lite: Store, postgres: Store, mix: MixQuery[], passes: number): Promise<PairedKind[]> {
+export async function measurePair(lite: Store, postgres: Store, mix: MixQuery[], passes: number): Promise<{ kinds: PairedKind[]; all: { sqlite: Percentiles; postgres: Percentiles } }> {
   const usable: MixQuery[] = [];
   for (const m of mix) {
     try {
@@ -128,5 +128,9 @@ export async function measurePair(lite: Store, postgres: Store, mix: MixQuery[],
         if (b.page.ids.length === 0) k.empty.postgres++;
       }
     }
-  return [...byKind].map(([kind, k]) => ({ kind, sqlite: percentiles(k.sqlite), postgres: percentiles(k.postgres), differ: k.differ, empty: k.empty }));
+  const every = [...byKind.values()];
+  return {
+    kinds: [...byKind].map(([kind, k]) => ({ kind, sqlite: percentiles(k.sqlite), postgres: percentiles(k.postgres), differ: k.differ, empty: k.empty })),
+    all: { sqlite: percentiles(every.flatMap((k) => k.sqlite)), postgres: percentiles(every.flatMap((k) => k.postgres)) },
+  };
 }

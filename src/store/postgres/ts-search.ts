@@ -5,7 +5,8 @@ import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { FreshPaper, SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
-import { queryText, searchDoc } from './search-doc.ts';
+import { queryText } from './search-doc.ts';
+import { writeSearchRows } from './search-rows.ts';
 
 /*
  * Full-text search on PostgreSQL: `papers_search.doc` is the weighted tsvector of each paper
@@ -39,6 +40,8 @@ export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000
 
 export class TsSearchIndex implements SearchIndex {
   private readonly tuning: TsTuning;
+  /** recentFloorDay's answer, with the store size it was read at. */
+  private floorCache: { size: number; day: string | null } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,30 +58,9 @@ export class TsSearchIndex implements SearchIndex {
   /** Text changes are queued by a trigger (migration 0001): every ingest drains the queue, even one that inserted nothing. */
   readonly indexesUpdates = true;
 
-  /**
-   * Indexes the papers inserted by this ingest (`fresh`, as written) and those whose text it
-   * changed (read back), with tsvectors built here (search-doc.ts), a few thousand rows per statement.
-   */
+  /** Writes the search rows of the papers this ingest inserted or changed (search-rows.ts). */
   async indexNewPapers(trx: Kysely<Database>, _afterSeq: number, fresh: readonly FreshPaper[]): Promise<void> {
-    const stale = await sql<{ seq: number }>`DELETE FROM papers_search_stale RETURNING seq`.execute(trx);
-    const restale = stale.rows.map((r) => r.seq);
-    // Each chunk's tsvectors are built while the server stores the chunk before (the pg client
-    // queues statements on the transaction's connection): TypeScript and PostgreSQL share the work.
-    let inFlight: Promise<void> = Promise.resolve();
-    for (let i = 0; i < fresh.length; i += INDEX_ROWS) {
-      const docs = docRows(fresh.slice(i, i + INDEX_ROWS));
-      await inFlight;
-      inFlight = writeDocs(trx, docs);
-    }
-    await inFlight;
-    for (let i = 0; i < restale.length; i += INDEX_ROWS) {
-      const rows = await trx
-        .selectFrom('papers')
-        .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
-        .where('seq', 'in', restale.slice(i, i + INDEX_ROWS))
-        .execute();
-      await writeDocs(trx, docRows(rows));
-    }
+    await writeSearchRows(trx, fresh);
   }
 
   /** The number of papers (their largest seq: cheap, and close enough for planning). */
@@ -170,7 +152,6 @@ export class TsSearchIndex implements SearchIndex {
   }
 
   /** The day of the `recentPapers`-th newest paper, kept while the store keeps its size. */
-  private floorCache: { size: number; day: string | null } | null = null;
   private async recentFloorDay(): Promise<string | null> {
     const size = await this.size();
     if (this.floorCache?.size === size) return this.floorCache.day;
@@ -188,34 +169,6 @@ export class TsSearchIndex implements SearchIndex {
 const STEM_DF_SQL = (stems: string[]) => sql<{ stem: string; df: string }>`
   SELECT w.stem, (SELECT COALESCE(sum(df), 0) FROM words WHERE word >= w.stem AND word < w.stem || ${'\uffff'}) AS df
   FROM unnest(${stems}::text[]) AS w(stem)`;
-
-/** Papers read and indexed per statement. */
-const INDEX_ROWS = 2_000;
-
-interface DocRows {
-  seqs: number[];
-  days: string[];
-  docs: string[];
-}
-
-/** The search rows of `papers`, as the arrays writeDocs sends. */
-function docRows(papers: readonly FreshPaper[]): DocRows {
-  return {
-    seqs: papers.map((r) => r.seq),
-    // Timestamps are ISO strings in UTC (as written, and as read back: open.ts): the first ten characters are the UTC day.
-    days: papers.map((r) => (r.published_at ?? r.first_seen_at).slice(0, 10)),
-    docs: papers.map(searchDoc),
-  };
-}
-
-/** Upserts search rows: one statement, the values as arrays (unnest). */
-async function writeDocs(trx: Kysely<Database>, { seqs, days, docs }: DocRows): Promise<void> {
-  if (seqs.length === 0) return;
-  await sql`
-    INSERT INTO papers_search (seq, day, doc)
-    SELECT * FROM unnest(${seqs}::integer[], ${days}::date[], ${docs}::tsvector[])
-    ON CONFLICT (seq) DO UPDATE SET day = excluded.day, doc = excluded.doc`.execute(trx);
-}
 
 function skipFilter(want: Want): RawBuilder<unknown> {
   return want.skip.length > 0 ? sql`AND s.seq <> ALL(${want.skip}::integer[])` : sql``;
