@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from '../schema.ts';
 import { registerFtsFunctions } from './fts-rows.ts';
+import { cachingStatements } from './statement-cache.ts';
 import { inlineMigrations, sqliteMigrations } from './migrations.ts';
 
 export interface SqliteHandle {
@@ -25,7 +26,7 @@ export async function openSqlite(path: string): Promise<SqliteHandle> {
   raw.pragma('cache_size = -65536');
   // Before migrating: the index triggers call it.
   registerFtsFunctions(raw);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
   const migrator = new Migrator({ db, provider: inlineMigrations(sqliteMigrations) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
