@@ -90,6 +90,11 @@ export const startCli: CliCommand = {
       if (signalled) {
         const signal = await signalled;
         logger.info('shutting down', { signal });
+        // The orderly stop below is bounded step by step; this is the backstop if a step hangs anyway.
+        setTimeout(() => {
+          logger.error('shutdown did not finish in time; exiting', { afterMs: STOP_DEADLINE_MS });
+          process.exit(EXIT.failure);
+        }, STOP_DEADLINE_MS).unref();
       } else {
         await runConsoleSession({ runtime: app.runtime, identity: identityFrom(args), input: process.stdin, output: process.stdout });
       }
@@ -106,6 +111,8 @@ export const startCli: CliCommand = {
 /** A stop ends within 10 s: sends get this long to finish; the rest (adapters, store) is quick. */
 const DRAIN_MS = 6_000;
 const ADAPTER_STOP_MS = 2_000;
+/** The bound on a stop, less a margin for the process to exit. */
+const STOP_DEADLINE_MS = 9_500;
 /** After the start command returns, the process exits by itself; past this, it is made to. */
 const EXIT_GRACE_MS = 500;
 
