@@ -35,7 +35,7 @@ export interface Runtime {
   accepting?: () => boolean;
 }
 
-/** How long a restart usually keeps the bot away, for the reply to a command that arrives during one. */
+/** The reply to a command that arrives while the bot is stopping. */
 const SHUTTING_DOWN = "I'm restarting right now, so I can't run that. Please try again in a minute.";
 
 /**
@@ -48,7 +48,9 @@ export async function runCommand(inv: Invocation, rt: Runtime): Promise<Reply> {
   try {
     return await runCommandUntimed(inv, rt);
   } finally {
-    rt.events?.commandFinished(inv.command, (performance.now() - started) / 1000);
+    // Only declared names become metric labels: typed-in nonsense must not grow the series without bound.
+    const label = rt.commands.some((c) => c.name === inv.command) ? inv.command : 'unknown';
+    rt.events?.commandFinished(label, (performance.now() - started) / 1000);
   }
 }
 
