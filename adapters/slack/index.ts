@@ -95,7 +95,7 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
     poster,
     mode: socketMode ? 'socket' : 'http',
     port,
-    connected: () => !stopped,
+    connected: () => !stopped && (!socketMode || socketConnected(app)),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -103,6 +103,15 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
       log.info('slack adapter stopped');
     },
   };
+}
+
+/**
+ * Socket Mode's WebSocket is up. Bolt keeps its receiver private; the SocketModeClient on it has
+ * a public `websocket` with `isActive()`. Should that shape change, health falls back to "started".
+ */
+function socketConnected(app: App): boolean {
+  const ws = (app as unknown as { receiver?: { client?: { websocket?: { isActive?: () => boolean } } } }).receiver?.client?.websocket;
+  return typeof ws?.isActive === 'function' ? ws.isActive() : true;
 }
 
 /** Settings mistakes visible without asking Slack. */
