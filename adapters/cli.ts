@@ -9,6 +9,7 @@ export const cliTable: CliTable = {
   run: { summary: 'run one /papers command through the console adapter and print the reply', load: async () => (await import('./console/cli.ts')).runCli },
   ingest: { summary: 'load papers from a file, or fetch them from Hugging Face or arXiv', load: async () => (await import('../src/cli/ingest.ts')).ingestCommand },
   search: { summary: 'search the store; --json prints [{id, title, ...}] best first', load: async () => (await import('../src/cli/search.ts')).searchCli },
+  backup: { summary: 'copy the SQLite store to FILE, safely while the bot runs (PostgreSQL: use pg_dump)', load: async () => (await import('../src/cli/backup.ts')).backupCli },
   digest: { summary: "show what a channel's next digest would post", load: async () => (await import('./console/cli.ts')).digestCli },
   'discord:register': { summary: 'register /papers with Discord (sends it only when it changed)', load: async () => (await import('./discord/cli.ts')).discordRegisterCommand },
   'discord:invite': { summary: 'print the link that adds the bot to a Discord server', load: async () => (await import('./discord/cli.ts')).discordInviteCommand },

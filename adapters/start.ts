@@ -3,7 +3,7 @@ import { openApp, type App } from '../src/app.ts';
 import { cliConfig } from '../src/cli/env.ts';
 import type { CliCommand } from '../src/cli/main.ts';
 import { EXIT } from '../src/cli/usage.ts';
-import type { Config } from '../src/config.ts';
+import { secretsOf, type Config } from '../src/config.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { startPresence } from '../src/delivery/presence.ts';
 import { startTicker } from '../src/delivery/ticker.ts';
@@ -15,9 +15,13 @@ import { HfClient } from '../src/sources/hf.ts';
 import { holdBotLock, type BotLock } from '../src/store/bot-lock.ts';
 import { newInstanceIdentity } from '../src/store/instances.ts';
 import { openStore } from '../src/store/store.ts';
+import { checkHealth } from '../src/ops/health.ts';
+import { opsRoutes, startOpsServer, type OpsRoute } from '../src/ops/http.ts';
+import { OpsMetrics } from '../src/ops/metrics.ts';
 import { identityFrom } from './console/cli.ts';
 import { ConsolePoster } from './console/poster.ts';
 import { runConsoleSession } from './console/session.ts';
+import type { SlackAdapter } from './slack/index.ts';
 import type { PlatformAdapter } from './types.ts';
 
 /** An offline first screen should not wait long for a network that is not there. */
@@ -31,8 +35,10 @@ export const startCli: CliCommand = {
   async run(args) {
     const config = cliConfig(args);
     const platforms = Boolean(config.discord || config.slack);
+    // Taken at once, so a SIGTERM during start-up also ends in an orderly stop, not a kill.
+    const signalled = platforms ? untilSignal() : null;
     // In the console, logs would interleave with the prompt: errors only, unless asked.
-    const logger = createLogger(platforms || args.env.PAPERBOY_LOG_LEVEL ? config.logLevel : 'error');
+    const logger = createLogger(platforms || args.env.PAPERBOY_LOG_LEVEL ? config.logLevel : 'error', { secrets: secretsOf(config) });
     const say = (line: string) => process.stdout.write(line + '\n');
 
     const store = await openStore(config.dbPath, { pgPool: config.pgPool });
@@ -45,6 +51,7 @@ export const startCli: CliCommand = {
       throw e;
     }
     const presence = await startPresence({ store, me, clock: systemClock, logger, leaseMs: config.delivery.leaseMs });
+    const metrics = new OpsMetrics(store, systemClock);
     const shutdown = new AbortController();
     await ensurePapers({
       store,
@@ -58,13 +65,21 @@ export const startCli: CliCommand = {
       clock: systemClock,
       logger,
       settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
+      events: metrics,
     });
-    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me });
+    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me, events: metrics });
     const adapters: PlatformAdapter[] = [];
+    const routes = opsRoutes({ health: () => checkHealth(store, adapters), metrics: () => metrics.render() }, logger);
+    let opsServer: { close(): Promise<void> } | null = null;
     let ticker: { stop(): Promise<void> } | null = null;
     try {
       if (platforms) {
-        adapters.push(...(await startPlatforms(config, app, logger)));
+        adapters.push(...(await startPlatforms(config, app, logger, routes)));
+        // Slack in HTTP mode serves /healthz and /metrics on its own port; otherwise they get ours.
+        if (!adapters.some((a) => a.platform === 'slack' && (a as SlackAdapter).mode === 'http')) {
+          opsServer = await startOpsServer(routes, config.port);
+          logger.info('health and metrics endpoints listening', { port: config.port });
+        }
       }
       if (!platforms) app.posters.register(new ConsolePoster(say));
       await app.delivery.recover();
@@ -72,26 +87,74 @@ export const startCli: CliCommand = {
         await poller.pollDue();
         await app.delivery.tick();
       }, logger);
-      if (platforms) {
-        await untilSignal();
-        logger.info('shutting down');
+      if (signalled) {
+        const signal = await signalled;
+        logger.info('shutting down', { signal });
+        // The orderly stop below is bounded step by step; this is the backstop if a step hangs anyway.
+        setTimeout(() => {
+          logger.error('shutdown did not finish in time; exiting', { afterMs: STOP_DEADLINE_MS });
+          process.exit(EXIT.failure);
+        }, STOP_DEADLINE_MS).unref();
       } else {
         await runConsoleSession({ runtime: app.runtime, identity: identityFrom(args), input: process.stdin, output: process.stdout });
       }
       return EXIT.ok;
     } finally {
-      shutdown.abort();
-      await ticker?.stop();
-      await Promise.allSettled(adapters.map((a) => a.stop()));
-      await presence.stop();
-      await app.close();
+      await stopInOrder({ app, ticker, adapters, opsServer, presence, shutdown, logger });
       botLock.release();
+      // Whatever a library still holds open (a keep-alive socket, a timer) must not keep a stopped bot alive.
+      if (platforms) setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
     }
   },
 };
 
+/** A stop ends within 10 s: sends get this long to finish; the rest (adapters, store) is quick. */
+const DRAIN_MS = 6_000;
+const ADAPTER_STOP_MS = 2_000;
+/** The bound on a stop, less a margin for the process to exit. */
+const STOP_DEADLINE_MS = 9_500;
+/** After the start command returns, the process exits by itself; past this, it is made to. */
+const EXIT_GRACE_MS = 500;
+
+/**
+ * SIGTERM / SIGINT: stop taking commands and planning or claiming posts; let the posts in
+ * flight finish and be recorded (for up to DRAIN_MS); stop the adapters and the endpoints;
+ * deregister (a post still unsettled then is released: the next start, or another bot,
+ * checks the platform before sending it again); close the store.
+ */
+async function stopInOrder(s: {
+  app: App;
+  ticker: { stop(): Promise<void> } | null;
+  adapters: readonly PlatformAdapter[];
+  opsServer: { close(): Promise<void> } | null;
+  presence: { stop(): Promise<void> };
+  shutdown: AbortController;
+  logger: Logger;
+}): Promise<void> {
+  s.app.stopAccepting();
+  s.app.delivery.stop();
+  s.shutdown.abort();
+  if (s.ticker && (await within(s.ticker.stop(), DRAIN_MS)) === 'timeout') {
+    s.logger.warn('posts still in flight at shutdown are released; they are checked on the platform before any resend', { waitedMs: DRAIN_MS });
+  }
+  await Promise.allSettled(s.adapters.map((a) => within(a.stop(), ADAPTER_STOP_MS)));
+  await s.opsServer?.close();
+  await s.presence.stop();
+  await s.app.close();
+}
+
+async function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Starts each configured platform; a start-up failure (bad token, bad secret) fails the whole start. */
-async function startPlatforms(config: Config, app: App, logger: Logger): Promise<PlatformAdapter[]> {
+async function startPlatforms(config: Config, app: App, logger: Logger, routes: readonly OpsRoute[]): Promise<PlatformAdapter[]> {
   const started: PlatformAdapter[] = [];
   try {
     if (config.discord) {
@@ -103,7 +166,7 @@ async function startPlatforms(config: Config, app: App, logger: Logger): Promise
     }
     if (config.slack) {
       const { startSlack } = await import('./slack/index.ts');
-      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port }));
+      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port, routes }));
     }
   } catch (e) {
     await Promise.allSettled(started.map((a) => a.stop()));
@@ -113,10 +176,9 @@ async function startPlatforms(config: Config, app: App, logger: Logger): Promise
   return started;
 }
 
-function untilSignal(): Promise<void> {
+function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const done = () => resolve();
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }

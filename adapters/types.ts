@@ -6,6 +6,8 @@ import type { Logger } from '../src/logger.ts';
 export interface PlatformAdapter {
   readonly platform: 'discord' | 'slack' | 'console';
   readonly poster: ChatPoster;
+  /** For /healthz: whether the platform connection is up now. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_DELIVERY_SETTINGS, DeliveryEngine, type DeliverySettings, type 
 import { Posters } from './delivery/posters.ts';
 import { storeOnlyHealth } from './ingest/poller.ts';
 import type { Logger } from './logger.ts';
+import type { OpsEvents } from './ops/events.ts';
 import { newInstanceIdentity, type InstanceIdentity } from './store/instances.ts';
 import { openStore, type Store } from './store/store.ts';
 
@@ -16,6 +17,8 @@ export interface App {
   delivery: DeliveryEngine;
   /** Who this process is to the store (the owner of its delivery leases). */
   instance: InstanceIdentity;
+  /** Shutting down: from now on commands are answered with "try again in a minute". */
+  stopAccepting(): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export interface AppDeps {
   health?: SourceHealth;
   /** Defaults to a new identity for this process. */
   instance?: InstanceIdentity;
+  /** Metrics hooks (posts, command latency). */
+  events?: OpsEvents;
 }
 
 export async function openApp(deps: AppDeps): Promise<App> {
@@ -48,16 +53,30 @@ export async function openApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
     health: deps.health ?? storeOnlyHealth,
     settings: { ...DEFAULT_DELIVERY_SETTINGS, ...deps.delivery },
+    ...(deps.events && { events: deps.events }),
   });
+  let accepting = true;
   const runtime: Runtime = {
     store,
     clock: deps.clock,
     logger: deps.logger,
     commands: deps.commands,
+    ...(deps.events && { events: deps.events }),
+    accepting: () => accepting,
     services: {
       postDigestNow: (channelId) => delivery.postNow(channelId),
       commands: () => deps.commands,
     },
   };
-  return { store, runtime, posters, delivery, instance, close: () => store.close() };
+  return {
+    store,
+    runtime,
+    posters,
+    delivery,
+    instance,
+    stopAccepting: () => {
+      accepting = false;
+    },
+    close: () => store.close(),
+  };
 }

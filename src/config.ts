@@ -109,3 +109,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : null,
   };
 }
+
+/** Every configured credential, for the logger to blank wherever it turns up (see logger.ts). */
+export function secretsOf(config: Config): string[] {
+  const secrets = [config.discord?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, databasePassword(config.dbPath)];
+  return secrets.filter((s): s is string => Boolean(s));
+}
+
+function databasePassword(location: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//i.test(location)) return undefined;
+  try {
+    return decodeURIComponent(new URL(location).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}

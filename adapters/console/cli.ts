@@ -2,6 +2,7 @@ import { commands } from '../../commands/index.ts';
 import { openApp } from '../../src/app.ts';
 import { buildCards } from '../../src/commands/cards.ts';
 import { cliConfig } from '../../src/cli/env.ts';
+import { secretsOf } from '../../src/config.ts';
 import type { CliArgs, CliCommand } from '../../src/cli/main.ts';
 import { EXIT, UsageError } from '../../src/cli/usage.ts';
 import { isIsoDay, systemClock } from '../../src/domain/clock.ts';
@@ -39,7 +40,7 @@ export const runCli: CliCommand = {
     if (!line.trim()) throw new UsageError('give a command, e.g. paperboy run "/papers today"');
     const identity = identityFrom(args);
     const config = cliConfig(args);
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, { secrets: secretsOf(config) });
     const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands });
     app.posters.register(new ConsolePoster((t) => process.stdout.write(t + '\n')));
     try {
@@ -72,7 +73,7 @@ export const digestCli: CliCommand = {
     if (!['console', 'discord', 'slack'].includes(platform)) throw new UsageError('--platform is console, discord or slack');
     const teamId = typeof args.values.team === 'string' ? args.values.team : DEFAULT_IDENTITY.team;
     const config = cliConfig(args);
-    const logger = createLogger(config.logLevel);
+    const logger = createLogger(config.logLevel, { secrets: secretsOf(config) });
     const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands });
     try {
       const { store } = app;

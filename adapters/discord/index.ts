@@ -51,6 +51,7 @@ export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord
   return {
     platform: 'discord',
     poster,
+    connected: () => !stopped && client.isReady(),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { OpsRoute } from '../../src/ops/http.ts';
 import { App, webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
 import { describeError } from '../../src/domain/errors.ts';
@@ -34,7 +35,7 @@ export class SlackStartError extends Error {
  * buttons and reactions, over HTTP (one port, Bolt's /slack/events) or Socket Mode when an
  * app token is set. Rejects with a SlackStartError when Slack refuses the settings.
  */
-export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: number; host?: string }): Promise<SlackAdapter> {
+export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: number; host?: string; routes?: readonly OpsRoute[] }): Promise<SlackAdapter> {
   const { settings, runtime } = deps;
   const log = deps.logger.child({ platform: 'slack' });
   const socketMode = Boolean(settings.appToken);
@@ -48,7 +49,8 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
     // Known from auth.test above, so Bolt needn't call it again.
     botId: me.botId,
     botUserId: me.userId,
-    ...(socketMode ? { socketMode: true, appToken: settings.appToken } : { signingSecret: settings.signingSecret }),
+    // In HTTP mode Bolt's receiver owns PAPERBOY_PORT, so /healthz and /metrics ride on it.
+    ...(socketMode ? { socketMode: true, appToken: settings.appToken } : { signingSecret: settings.signingSecret, customRoutes: (deps.routes ?? []).map((r) => ({ path: r.path, method: ['GET', 'HEAD'], handler: r.handler })) }),
     clientOptions: clientOptions(client, CALL_RETRY),
     logger: client.logger,
   });
@@ -93,6 +95,7 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
     poster,
     mode: socketMode ? 'socket' : 'http',
     port,
+    connected: () => !stopped && (!socketMode || socketConnected(app)),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -100,6 +103,15 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
       log.info('slack adapter stopped');
     },
   };
+}
+
+/**
+ * Socket Mode's WebSocket is up. Bolt keeps its receiver private; the SocketModeClient on it has
+ * a public `websocket` with `isActive()`. Should that shape change, health falls back to "started".
+ */
+function socketConnected(app: App): boolean {
+  const ws = (app as unknown as { receiver?: { client?: { websocket?: { isActive?: () => boolean } } } }).receiver?.client?.websocket;
+  return typeof ws?.isActive === 'function' ? ws.isActive() : true;
 }
 
 /** Settings mistakes visible without asking Slack. */

@@ -1,5 +1,5 @@
 import { addDays, isIsoDay, isoDay } from '../domain/clock.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, secretsOf, type Config } from '../config.ts';
 import { readIngestFile } from '../ingest/files.ts';
 import { daysBetween, fetchDays, ingestBatches, summaryLine, type DayFailure, type FetchDay } from '../ingest/ingest.ts';
 import { ProgressBar, type ProgressOutput } from '../ingest/progress.ts';
@@ -110,7 +110,7 @@ export function createIngestCommand(deps: IngestCommandDeps = {}): CliCommand {
       const config = loadConfig(env);
       const plan = planIngest(values, config, isoDay(now()));
       const dbPath = typeof values.db === 'string' && values.db !== '' ? values.db : config.dbPath;
-      const logger = createLogger(config.logLevel, (line) => stderr.write(`${line}\n`));
+      const logger = createLogger(config.logLevel, { write: (line) => stderr.write(`${line}\n`), secrets: secretsOf(config) });
       const bar = new ProgressBar(stderr);
       const started = performance.now();
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/clock.ts';
 import { errorRef, isUserError, UserError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
+import type { OpsEvents } from '../ops/events.ts';
 import type { ChannelKey, TeamKey } from '../store/teams.ts';
 import type { Store } from '../store/store.ts';
 import { resolveOptions, type RawOptions } from './options.ts';
@@ -28,7 +29,14 @@ export interface Runtime {
   logger: Logger;
   services: CommandServices;
   commands: readonly CommandSpec[];
+  /** Told how long each command took (metrics). */
+  events?: OpsEvents;
+  /** False once the bot is shutting down: commands then get a polite "try again" instead of running. */
+  accepting?: () => boolean;
 }
+
+/** The reply to a command that arrives while the bot is stopping. */
+const SHUTTING_DOWN = "I'm restarting right now, so I can't run that. Please try again in a minute.";
 
 /**
  * Runs one command: validates options, checks who may run it, calls the handler, and turns
@@ -36,8 +44,20 @@ export interface Runtime {
  * logged with a reference the person can quote.
  */
 export async function runCommand(inv: Invocation, rt: Runtime): Promise<Reply> {
+  const started = performance.now();
+  try {
+    return await runCommandUntimed(inv, rt);
+  } finally {
+    // Only declared names become metric labels: typed-in nonsense must not grow the series without bound.
+    const label = rt.commands.some((c) => c.name === inv.command) ? inv.command : 'unknown';
+    rt.events?.commandFinished(label, (performance.now() - started) / 1000);
+  }
+}
+
+async function runCommandUntimed(inv: Invocation, rt: Runtime): Promise<Reply> {
   const log = rt.logger.child({ command: inv.command, team: `${inv.team.platform}:${inv.team.externalId}`, channel: inv.channel.externalId, user: inv.user.id });
   try {
+    if (rt.accepting && !rt.accepting()) throw new UserError('shutting_down', SHUTTING_DOWN);
     const spec = rt.commands.find((c) => c.name === inv.command);
     if (!spec) throw new UserError('unknown_command', `I don't know \`/papers ${inv.command}\`. Try \`/papers help\`.`);
     const options = resolveOptions(spec, inv.options);

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import { describeError } from '../domain/errors.ts';
 import { planChannelDigestOn } from '../digest/preview.ts';
 import type { Logger } from '../logger.ts';
+import type { OpsEvents } from '../ops/events.ts';
 import { latestDueSlot } from '../schedule/due.ts';
 import { localDate, type Slot } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
@@ -66,6 +67,8 @@ export interface DeliveryDeps {
   settings: DeliverySettings;
   /** This process's instance id: the owner of the leases it takes. */
   instanceId: string;
+  /** Told how each post attempt went (metrics). */
+  events?: OpsEvents;
 }
 
 /**
@@ -76,6 +79,7 @@ export interface DeliveryDeps {
  */
 export class DeliveryEngine {
   private readonly log: Logger;
+  private stopping = false;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.log = deps.logger.child({ part: 'delivery' });
@@ -90,6 +94,14 @@ export class DeliveryEngine {
     const n = await this.deps.store.outbox.recoverInFlight(this.deps.clock.now());
     if (n > 0) this.log.warn('resuming deliveries interrupted by a restart', { count: n });
     return n;
+  }
+
+  /**
+   * Shutting down: plan nothing more and claim no further post. A post already claimed is
+   * finished and recorded; the tick in flight then ends, so the caller can await it.
+   */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** One tick: plan what has come due, then send what is ready. */
@@ -130,6 +142,7 @@ export class DeliveryEngine {
     const now = this.deps.clock.now();
     let planned = 0;
     for (const channel of await this.deps.store.teams.deliverableChannels()) {
+      if (this.stopping) break;
       try {
         const done = await this.planChannel(channel, now);
         if (done) planned++;
@@ -222,6 +235,7 @@ export class DeliveryEngine {
     if (!poster) return out; // not connected to that platform in this process: leave it queued
 
     for (;;) {
+      if (this.stopping) return out; // what is unclaimed stays queued for the next start
       const header = await store.outbox.claimHeader(channelId, clock.now(), this.lease());
       if (header) {
         const outcome = await this.whileLeased(
@@ -240,6 +254,7 @@ export class DeliveryEngine {
               }),
             ),
         );
+        this.deps.events?.postSettled(team.platform, outcome.ok);
         if (outcome.ok) {
           this.settled(await store.outbox.settleHeader(header.id, { messageId: outcome.messageId }, this.deps.instanceId), { channelId, digestId: header.id });
           continue;
@@ -264,6 +279,7 @@ export class DeliveryEngine {
       if (!row) return out;
       const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () => this.postPaper(poster, channel, team.id, row));
       const me = this.deps.instanceId;
+      this.deps.events?.postSettled(team.platform, outcome.ok);
       if (outcome.ok) {
         if (this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), { channelId, deliveryId: row.id })) out.sent++;
         continue;

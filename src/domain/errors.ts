@@ -19,7 +19,8 @@ export type UserErrorCode =
   | 'not_found'
   | 'forbidden'
   | 'unknown_command'
-  | 'conflict';
+  | 'conflict'
+  | 'shutting_down';
 
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;

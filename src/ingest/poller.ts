@@ -2,6 +2,7 @@ import type { Clock } from '../domain/clock.ts';
 import { addDays, isoDay } from '../domain/clock.ts';
 import type { SourceHealth } from '../delivery/engine.ts';
 import type { Logger } from '../logger.ts';
+import type { OpsEvents } from '../ops/events.ts';
 import type { SourceResult } from '../sources/http.ts';
 import type { ParsedItems } from '../sources/parsed.ts';
 import type { Store } from '../store/store.ts';
@@ -33,7 +34,7 @@ const DEFAULT_POLL_CLAIM_MS = 10 * 60_000;
  */
 export class SourcePoller implements SourceHealth {
   constructor(
-    private readonly deps: { store: Store; sources: readonly PolledSource[]; clock: Clock; logger: Logger; settings: PollerSettings },
+    private readonly deps: { store: Store; sources: readonly PolledSource[]; clock: Clock; logger: Logger; settings: PollerSettings; events?: OpsEvents },
   ) {}
 
   /**
@@ -72,6 +73,7 @@ export class SourcePoller implements SourceHealth {
         const now = clock.now();
         const wait = Math.min(settings.intervalMs, retryDelayMs(failures + 1, settings.retryBaseMs, settings.intervalMs));
         await store.sources.recordFailure(source.name, result.error.message, now, new Date(now.getTime() + wait));
+        this.deps.events?.sourcePolled(source.name, 'failed', read);
         logger.warn('paper source failed; will retry', { source: source.name, day, error: result.error.message, retryInMs: wait, failures: failures + 1 });
         return;
       }
@@ -81,6 +83,7 @@ export class SourcePoller implements SourceHealth {
     }
     const now = clock.now();
     await store.sources.recordOk(source.name, read, now, new Date(now.getTime() + settings.intervalMs));
+    this.deps.events?.sourcePolled(source.name, 'ok', read);
     logger.info('polled paper source', { source: source.name, papers: read });
   }
 

@@ -19,7 +19,7 @@ import { createClient, POST_RETRY } from '../../adapters/slack/client.ts';
 import { SlackPoster } from '../../adapters/slack/poster.ts';
 import { commands } from '../../commands/index.ts';
 import { openApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, secretsOf } from '../../src/config.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startPresence } from '../../src/delivery/presence.ts';
@@ -37,7 +37,7 @@ const RETRY = { retryBaseMs: 200, retryMaxMs: 2_000 };
 
 const config = loadConfig(process.env);
 if (!config.discord || !config.slack) throw new Error('the crash child needs both DISCORD_* and SLACK_* settings');
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, { secrets: secretsOf(config) });
 
 const start = await untilGo();
 const clock: Clock = { now: () => new Date(start.at + (Date.now() - start.wall)) };

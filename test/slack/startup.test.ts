@@ -109,8 +109,11 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     const reply = await f.waitFor(() => f.responsesTo('sock')[0], 'the socket command reply');
     expect(reply.body.response_type).toBe('in_channel');
     expect(socket.acks.map((a) => a.envelope_id)).toContain('env-1');
+    // /healthz reads this: up while the socket is.
+    expect(adapter.connected()).toBe(true);
 
     await adapter.stop();
+    expect(adapter.connected()).toBe(false);
     await f.waitFor(() => socket.connections === 0 || undefined, 'the socket to close');
   });
 
