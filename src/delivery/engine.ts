@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import { describeError } from '../domain/errors.ts';
 import { planChannelDigestOn } from '../digest/preview.ts';
 import type { Logger } from '../logger.ts';
-import { latestDueSlot } from '../schedule/due.ts';
+import { firstSlotFrom, latestDueSlot } from '../schedule/due.ts';
 import { localDate, type Slot } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
@@ -144,11 +144,13 @@ export class DeliveryEngine {
 
   private async planChannel(channel: ChannelRow, now: Date): Promise<boolean> {
     const { store } = this.deps;
-    const schedule = (await store.schedules.get(channel.id)) ?? DEFAULT_SCHEDULE;
-    const slot = latestDueSlot(schedule, now, new Date(channel.active_since ?? now.toISOString()));
+    const stored = await store.schedules.get(channel.id);
+    const schedule = stored ?? DEFAULT_SCHEDULE;
+    const since = firstSlotFrom(channel, stored, now);
+    const slot = latestDueSlot(schedule, now, since);
     if (!slot) return false;
     if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) return false;
-    const kind = await this.kindOf(channel, schedule, slot, now);
+    const kind = await this.kindOf(channel, schedule, since, slot, now);
     const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now);
     return id !== null;
   }
@@ -157,11 +159,11 @@ export class DeliveryEngine {
    * On time; late (down at post time, back within the grace window: labelled with its date);
    * or one catch-up, when the outage outlasted the grace window or swallowed earlier slots too.
    */
-  private async kindOf(channel: ChannelRow, schedule: Schedule, slot: Slot, now: Date): Promise<DigestKind> {
+  private async kindOf(channel: ChannelRow, schedule: Schedule, since: Date, slot: Slot, now: Date): Promise<DigestKind> {
     const lateness = now.getTime() - slot.dueAt.getTime();
     if (lateness <= this.deps.settings.lateAfterMs) return 'scheduled';
     if (lateness > this.deps.settings.graceMs) return 'catch-up';
-    const previous = latestDueSlot(schedule, new Date(slot.dueAt.getTime() - 1), new Date(channel.active_since ?? slot.dueAt.toISOString()));
+    const previous = latestDueSlot(schedule, new Date(slot.dueAt.getTime() - 1), since);
     const missedBefore = previous !== null && !(await this.deps.store.outbox.digestFor(channel.id, previous.localDate, previous.time));
     return missedBefore ? 'catch-up' : 'late';
   }
