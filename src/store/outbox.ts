@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
 import type { Database, DeliveriesTable, DeliveryRow, DigestKind, DigestRow } from './schema.ts';
 
@@ -22,7 +22,7 @@ export interface DigestDraft {
 }
 
 /**
- * The delivery outbox. Planning writes a digest and its deliveries in one transaction under
+ * The delivery outbox, the one owner of the deliveries and digests tables. Planning writes a digest and its deliveries in one transaction under
  * unique keys; sending claims one row at a time with a single conditional UPDATE, so no
  * transaction is ever held across a network call and two senders can never take one row.
  * A claim is a lease (owner instance, until when), renewed while the post is in flight; any
@@ -57,11 +57,17 @@ export class OutboxRepo {
         .returning('id')
         .executeTakeFirst();
       if (!inserted) return null;
-      if (d.papers.length > 0) {
+      // A paper that failed here before (given up, or queued when the channel was closed) is
+      // offered again by taking over its row: the same row, so the same delivery key, and
+      // `attempts` kept above 0 if it was ever tried, so the adapter checks the platform back
+      // to its first try before posting (that try may have landed).
+      const failed = await this.takeOverFailed(trx, d, inserted.id, stamp);
+      const fresh = d.papers.filter((p) => !failed.has(p.paperId));
+      if (fresh.length > 0) {
         await trx
           .insertInto('deliveries')
           .values(
-            d.papers.map((p) => ({
+            fresh.map((p) => ({
               channel_id: d.channelId,
               digest_id: inserted.id,
               digest_date: d.digestDate,
@@ -79,6 +85,63 @@ export class OutboxRepo {
       }
       return inserted.id;
     });
+  }
+
+  private async takeOverFailed(trx: Transaction<Database>, d: DigestDraft, digestId: number, stamp: string): Promise<Set<string>> {
+    if (d.papers.length === 0) return new Set();
+    const rows = await trx
+      .selectFrom('deliveries')
+      .select(['id', 'paper_id'])
+      .where('channel_id', '=', d.channelId)
+      .where('state', '=', 'failed')
+      .where('paper_id', 'in', d.papers.map((p) => p.paperId))
+      .execute();
+    const byPaper = new Map(d.papers.map((p) => [p.paperId, p]));
+    for (const row of rows) {
+      const p = byPaper.get(row.paper_id)!;
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          digest_id: digestId,
+          digest_date: d.digestDate,
+          rank: p.rank,
+          topics: JSON.stringify(p.topics),
+          state: 'planned' as const,
+          attempts: eb.case().when('attempts', '>', 0).then(1).else(0).end(),
+          next_attempt_at: null,
+          message_id: null,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: stamp,
+        }))
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return new Set(rows.map((r) => r.paper_id));
+  }
+
+  /** Papers delivered to a channel, or on their way: not those that failed there (they may be offered again). */
+  async deliveredPaperIds(channelId: number, paperIds: readonly string[]): Promise<Set<string>> {
+    if (paperIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select('paper_id')
+      .where('channel_id', '=', channelId)
+      .where('paper_id', 'in', [...paperIds])
+      .where('state', '!=', 'failed')
+      .execute();
+    return new Set(rows.map((r) => r.paper_id));
+  }
+
+  /** Papers whose delivery to a channel failed for good (or was dropped when it was closed). */
+  async failedPaperIds(channelId: number): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('deliveries').select('paper_id').where('channel_id', '=', channelId).where('state', '=', 'failed').execute();
+    return new Set(rows.map((r) => r.paper_id));
+  }
+
+  /** The delivery behind a posted message: how a reaction on a digest post finds its paper. */
+  async byMessage(channelId: number, messageId: string): Promise<DeliveryRow | undefined> {
+    return this.db.selectFrom('deliveries').selectAll().where('channel_id', '=', channelId).where('message_id', '=', messageId).executeTakeFirst();
   }
 
   async digestFor(channelId: number, digestDate: string, slot: string): Promise<DigestRow | undefined> {
