@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Clock } from '../../src/domain/clock.ts';
 import { describeError } from '../../src/domain/errors.ts';
+import { payloadShape } from '../../src/delivery/payload-shape.ts';
 import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import type { Logger } from '../../src/logger.ts';
 import { rateLimitWait } from './client.ts';
@@ -26,6 +27,9 @@ const TEAM_DEAD: Record<string, string> = {
   missing_scope: 'the app lacks a scope it needs: reinstall it from slack/manifest.json.',
 };
 
+/** Slack refused this message as it is: posting it again cannot pass. */
+const MESSAGE_REFUSED = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'no_text', 'too_many_attachments', 'invalid_metadata_format', 'invalid_metadata_schema', 'metadata_too_large']);
+
 /**
  * What to do after a failed Slack call, as a pure function of the error the WebClient threw.
  * Only Slack's own words decide "stop posting here"; everything unknown is worth a later try
@@ -37,6 +41,7 @@ export function classifySlackError(e: unknown): PostFailure {
   if (code !== null) {
     if (CHANNEL_GONE[code]) return { ok: false, action: 'disable-channel', reason: `Slack said ${code}: ${CHANNEL_GONE[code]}` };
     if (TEAM_DEAD[code]) return { ok: false, action: 'disable-team', reason: `Slack said ${code}: ${TEAM_DEAD[code]}` };
+    if (MESSAGE_REFUSED.has(code)) return { ok: false, action: 'drop', reason: `Slack said ${code}` };
     return { ok: false, action: 'retry', reason: `Slack said ${code}` };
   }
   if (err?.code === webApi.ErrorCode.RateLimitedError && typeof err.retryAfter === 'number') {
@@ -146,7 +151,8 @@ export class SlackPoster implements ChatPoster {
     } catch (e) {
       const outcome = classifySlackError(e);
       if (mayHavePosted(e)) this.state.set(channelId, 'suspect');
-      log.warn('slack post failed', { action: outcome.action, reason: outcome.reason, uncertain: mayHavePosted(e) });
+      if (outcome.action === 'drop') log.error('slack refused the message as formed; given up, not retried', { reason: outcome.reason, shape: payloadShape(body) });
+      else log.warn('slack post failed', { action: outcome.action, reason: outcome.reason, uncertain: mayHavePosted(e) });
       return outcome;
     }
   }

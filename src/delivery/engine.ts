@@ -257,6 +257,13 @@ export class DeliveryEngine {
           out.retried++;
           return out; // the papers wait behind their header
         }
+        if (outcome.action === 'drop') {
+          // The papers go out without it: a header the platform refuses must not hold them.
+          this.settled(await store.outbox.settleHeader(header.id, { failed: true }, this.deps.instanceId), { channelId, digestId: header.id });
+          this.log.error('the platform refused a digest header; posting its papers without it', { channelId, digestId: header.id, reason: outcome.reason });
+          out.failed++;
+          continue;
+        }
         await this.disable(channel, team.id, poster, outcome);
         out.disabled++;
         return out;
@@ -268,6 +275,12 @@ export class DeliveryEngine {
       const me = this.deps.instanceId;
       if (outcome.ok) {
         if (this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), { channelId, deliveryId: row.id })) out.sent++;
+        continue;
+      }
+      if (outcome.action === 'drop') {
+        this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), { channelId, deliveryId: row.id });
+        this.log.error('the platform refused a post; given up, the channel goes on', { channelId, paperId: row.paper_id, reason: outcome.reason });
+        out.failed++;
         continue;
       }
       if (outcome.action === 'retry') {

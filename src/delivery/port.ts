@@ -32,5 +32,7 @@ export type PostOutcome =
   | { ok: false; action: 'disable-channel'; reason: string }
   /** The credentials are dead: stop posting to the whole workspace. */
   | { ok: false; action: 'disable-team'; reason: string }
+  /** The platform refused this message as it is (e.g. Discord's 400 Invalid Form Body): give it up and go on with the channel's next. */
+  | { ok: false; action: 'drop'; reason: string }
   /** Worth another try later (5xx, network, rate limit the library gave up on). */
   | { ok: false; action: 'retry'; reason: string; retryAfterMs?: number };

@@ -259,6 +259,30 @@ describe('failures', () => {
     expect(Object.keys(await h.app.store.outbox.countByState(ch))).toEqual(['sent']);
   });
 
+  it('a message the platform refuses as formed is given up at once; the channel goes on, nothing is retried', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    let refused: string | null = null;
+    const tries: string[] = [];
+    h.poster.script = (_c, m) => {
+      if (m.kind === 'header') return { ok: false, action: 'drop', reason: 'Discord 400 50035: Invalid Form Body' };
+      if (m.kind !== 'paper') return null;
+      refused ??= m.card.paper.id;
+      if (m.card.paper.id !== refused) return null;
+      tries.push(h!.clock.now().toISOString());
+      return { ok: false, action: 'drop', reason: 'Discord 400 50035: Invalid Form Body' };
+    };
+    await h.tickUntil('2026-08-21T09:00:00Z');
+    // Same tick: the header and one paper refused, the other four posted behind them.
+    expect(h.poster.papersIn('lab')).toHaveLength(4);
+    expect(await h.app.store.outbox.countByState(ch)).toEqual({ sent: 4, failed: 1 });
+    expect((await h.app.store.outbox.lastDigest(ch))?.header_state).toBe('failed');
+    await h.tickUntil('2026-08-21T11:00:00Z', 5);
+    expect(tries).toHaveLength(1);
+    expect((await h.app.store.outbox.deliveryOf(ch, refused!))?.last_error).toContain('50035');
+  });
+
   it('after a crash mid-post, the uncertain post is re-sent with the same key and lands once', async () => {
     h = await deliveryHarness('2026-08-21T08:59:00Z');
     await h.list('2026-08-21', '2026-08-21');
