@@ -37,6 +37,7 @@ export const status = defineCommand({
     }
     const waiting = (counts.planned ?? 0) + (counts.sending ?? 0);
     if (waiting > 0) lines.push(`${plural(waiting, 'post')} waiting to go out.`);
+    if (row?.duplicate_check_problem) lines.push(`⚠️ I can't check this channel before re-sending a post whose outcome was unknown, so such a post may appear twice: ${row.duplicate_check_problem}.`);
     if (counts.failed) lines.push(`${plural(counts.failed, 'post')} gave up after repeated failures.`);
     return { title: 'Digest status', text: lines.join('\n'), ephemeral: true };
   },

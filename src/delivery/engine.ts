@@ -243,6 +243,7 @@ export class DeliveryEngine {
             ),
         );
         if (outcome.ok) {
+          await this.noteCheck(channel, outcome);
           this.settled(await store.outbox.settleHeader(header.id, { messageId: outcome.messageId }, this.deps.instanceId), { channelId, digestId: header.id });
           continue;
         }
@@ -274,6 +275,7 @@ export class DeliveryEngine {
       const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () => this.postPaper(poster, channel, team.id, row));
       const me = this.deps.instanceId;
       if (outcome.ok) {
+        await this.noteCheck(channel, outcome);
         if (this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), { channelId, deliveryId: row.id })) out.sent++;
         continue;
       }
@@ -299,6 +301,14 @@ export class DeliveryEngine {
       out.disabled++;
       return out;
     }
+  }
+
+  /** Keeps what the adapter said about its duplicate check of the channel, for /papers status (written only on a change). */
+  private async noteCheck(channel: ChannelRow, outcome: Extract<PostOutcome, { ok: true }>): Promise<void> {
+    if (outcome.checkProblem === undefined || outcome.checkProblem === channel.duplicate_check_problem) return;
+    await this.deps.store.teams.setDuplicateCheckProblem(channel.id, outcome.checkProblem);
+    channel.duplicate_check_problem = outcome.checkProblem;
+    if (outcome.checkProblem) this.log.warn('cannot check this channel before a re-post', { channelId: channel.id, problem: outcome.checkProblem });
   }
 
   /** A lease for a claim made now. */

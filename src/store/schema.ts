@@ -88,6 +88,8 @@ export interface ChannelsTable {
   created_at: string;
   /** Set when the channel opts in to scheduled digests (or resumes); slots before it never count as missed. */
   active_since: string | null;
+  /** Why the adapter cannot check the channel before a re-post (e.g. a missing history scope); null when it can. */
+  duplicate_check_problem: string | null;
 }
 
 export interface TopicsTable {

@@ -283,6 +283,20 @@ describe('failures', () => {
     expect((await h.app.store.outbox.deliveryOf(ch, refused!))?.last_error).toContain('50035');
   });
 
+  it('/papers status says when the adapter cannot check the channel before a re-post, until it can again', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC daily');
+    let problem: string | null = 'Slack answers missing_scope to reading its history; add the channels:history and groups:history scopes';
+    h.poster.script = (_c, m) => (m.kind === 'header' ? { ok: true, messageId: `h-${m.key}`, checkProblem: problem } : null);
+    await h.tickUntil('2026-08-21T09:01:00Z');
+    expect((await say('status')).text).toContain("I can't check this channel before re-sending a post whose outcome was unknown, so such a post may appear twice: Slack answers missing_scope");
+    problem = null;
+    await h.list('2026-08-20', '2026-08-22');
+    await h.tickUntil('2026-08-22T09:01:00Z', 5);
+    expect((await say('status')).text).not.toContain("can't check");
+  });
+
   it('after a crash mid-post, the uncertain post is re-sent with the same key and lands once', async () => {
     h = await deliveryHarness('2026-08-21T08:59:00Z');
     await h.list('2026-08-21', '2026-08-21');

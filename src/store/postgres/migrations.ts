@@ -255,4 +255,10 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`ALTER TABLE papers_search ALTER COLUMN doc SET STORAGE MAIN`.execute(db);
     },
   },
+  // As SQLite's 0006: why the platform check before a re-post cannot run in a channel.
+  '0004_duplicate_check': {
+    async up(db: Kysely<any>) {
+      await sql`ALTER TABLE channels ADD COLUMN duplicate_check_problem text`.execute(db);
+    },
+  },
 };
