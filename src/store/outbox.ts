@@ -22,9 +22,10 @@ export interface DigestDraft {
 }
 
 /**
- * The delivery outbox, the one owner of the deliveries and digests tables. Planning writes a digest and its deliveries in one transaction under
- * unique keys; sending claims one row at a time with a single conditional UPDATE, so no
- * transaction is ever held across a network call and two senders can never take one row.
+ * The delivery outbox, the one repository of the deliveries and digests tables. Planning
+ * writes a digest and its deliveries in one transaction under unique keys; sending claims one
+ * row at a time with a single conditional UPDATE, so no transaction is ever held across a
+ * network call and two senders can never take one row.
  * A claim is a lease (owner instance, until when), renewed while the post is in flight; any
  * number of instances may share the store.
  */
@@ -87,6 +88,7 @@ export class OutboxRepo {
     });
   }
 
+  /** Moves the channel's failed rows of the draft's papers into the new digest; returns their paper ids. */
   private async takeOverFailed(trx: Transaction<Database>, d: DigestDraft, digestId: number, stamp: string): Promise<Set<string>> {
     if (d.papers.length === 0) return new Set();
     const rows = await trx
