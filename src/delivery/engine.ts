@@ -224,55 +224,11 @@ export class DeliveryEngine {
     if (!poster) return out; // not connected to that platform in this process: leave it queued
 
     for (;;) {
-      const header = await store.outbox.claimHeader(channelId, clock.now(), this.lease());
-      if (header) {
-        const outcome = await this.whileLeased(
-          (lease) => store.outbox.renewHeaderLease(header.id, lease),
-          { channelId, digestId: header.id },
-          () =>
-            this.safePost(() =>
-              poster.post(channel.external_id, {
-                kind: 'header',
-                key: `h${header.id}`,
-                title: headerTitle(header),
-                text: headerText(header),
-                digestDate: header.digest_date,
-                attempt: header.header_attempts,
-                firstTriedAt: new Date(header.created_at),
-              }),
-            ),
-        );
-        if (outcome.ok) {
-          await this.noteCheck(channel, outcome);
-          this.settled(await store.outbox.settleHeader(header.id, { messageId: outcome.messageId }, this.deps.instanceId), { channelId, digestId: header.id });
-          continue;
-        }
-        if (outcome.action === 'retry') {
-          const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(header.header_attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
-          const settled = await store.outbox.settleHeader(
-            header.id,
-            header.header_attempts >= this.deps.settings.maxAttempts ? { failed: true } : { retryAt: new Date(clock.now().getTime() + wait) },
-            this.deps.instanceId,
-          );
-          this.settled(settled, { channelId, digestId: header.id });
-          out.retried++;
-          return out; // the papers wait behind their header
-        }
-        if (outcome.action === 'drop') {
-          // The papers go out without it: a header the platform refuses must not hold them.
-          this.settled(await store.outbox.settleHeader(header.id, { failed: true }, this.deps.instanceId), { channelId, digestId: header.id });
-          this.log.error('the platform refused a digest header; posting its papers without it', { channelId, digestId: header.id, reason: outcome.reason });
-          out.failed++;
-          continue;
-        }
-        await this.disable(channel, team.id, poster, outcome);
-        out.disabled++;
-        return out;
-      }
-
       const row = await store.outbox.claimNext(channelId, clock.now(), this.lease());
       if (!row) return out;
-      const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () => this.postPaper(poster, channel, team.id, row));
+      const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () =>
+        row.kind === 'header' ? this.postHeader(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
+      );
       const me = this.deps.instanceId;
       if (outcome.ok) {
         await this.noteCheck(channel, outcome);
@@ -280,8 +236,9 @@ export class DeliveryEngine {
         continue;
       }
       if (outcome.action === 'drop') {
+        // Given up alone: the rest of the digest (its papers, when a header is refused) goes on.
         this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), { channelId, deliveryId: row.id });
-        this.log.error('the platform refused a post; given up, the channel goes on', { channelId, paperId: row.paper_id, reason: outcome.reason });
+        this.log.error('the platform refused a post; given up, the channel goes on', { channelId, kind: row.kind, paperId: row.paper_id, reason: outcome.reason });
         out.failed++;
         continue;
       }
@@ -295,7 +252,7 @@ export class DeliveryEngine {
         const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(row.attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
         this.settled(await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now(), me), { channelId, deliveryId: row.id });
         out.retried++;
-        return out; // keep the channel's order: later papers wait behind this one
+        return out; // keep the channel's order: later posts wait behind this one
       }
       await this.disable(channel, team.id, poster, outcome);
       out.disabled++;
@@ -346,8 +303,25 @@ export class DeliveryEngine {
     return applied;
   }
 
+  /** A digest's header row; its key names the digest (`h<digest id>`), as before headers were rows. */
+  private async postHeader(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow): Promise<PostOutcome> {
+    const digest = row.digest_id === null ? undefined : await this.deps.store.outbox.digest(row.digest_id);
+    if (!digest) return { ok: false, action: 'drop', reason: `header ${row.id} has no digest` };
+    return this.safePost(() =>
+      poster.post(channel.external_id, {
+        kind: 'header',
+        key: `h${digest.id}`,
+        title: headerTitle(digest),
+        text: headerText(digest),
+        digestDate: digest.digest_date,
+        attempt: row.attempts,
+        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+      }),
+    );
+  }
+
   private async postPaper(poster: ChatPoster, channel: ChannelRow, teamId: number, row: DeliveryRow): Promise<PostOutcome> {
-    const paper = await this.deps.store.papers.get(row.paper_id);
+    const paper = row.paper_id === null ? undefined : await this.deps.store.papers.get(row.paper_id);
     if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
     const topics = JSON.parse(row.topics) as string[];
     const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));

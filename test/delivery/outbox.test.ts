@@ -277,7 +277,7 @@ describe('failures', () => {
     // Same tick: the header and one paper refused, the other four posted behind them.
     expect(h.poster.papersIn('lab')).toHaveLength(4);
     expect(await h.app.store.outbox.countByState(ch)).toEqual({ sent: 4, failed: 1 });
-    expect((await h.app.store.outbox.lastDigest(ch))?.header_state).toBe('failed');
+    expect((await h.app.store.outbox.headerOf((await h.app.store.outbox.lastDigest(ch))!.id))?.state).toBe('failed');
     await h.tickUntil('2026-08-21T11:00:00Z', 5);
     expect(tries).toHaveLength(1);
     expect((await h.app.store.outbox.deliveryOf(ch, refused!))?.last_error).toContain('50035');
@@ -306,11 +306,12 @@ describe('failures', () => {
     const channelId = (await h.app.store.teams.deliverableChannels())[0]!.id;
     // A process that crashed: its leases are still running, but it is no registered instance.
     const crashed = { owner: 'box:999:dead', until: new Date(h.clock.now().getTime() + 60_000) };
-    const header = await h.app.store.outbox.claimHeader(channelId, h.clock.now(), crashed);
-    await h.app.store.outbox.settleHeader(header!.id, { messageId: 'm0' }, crashed.owner);
+    const header = await h.app.store.outbox.claimNext(channelId, h.clock.now(), crashed);
+    expect(header?.kind).toBe('header');
+    await h.app.store.outbox.markSent(header!.id, 'm0', h.clock.now(), crashed.owner);
     // Simulate a crash after the platform accepted the post but before we recorded it.
     const claimed = await h.app.store.outbox.claimNext(channelId, h.clock.now(), crashed);
-    const paper = await h.app.store.papers.get(claimed!.paper_id);
+    const paper = await h.app.store.papers.get(claimed!.paper_id!);
     await h.poster.post('lab', { kind: 'paper', key: `d${claimed!.id}`, card: { paper: paper!, teamVotes: 0, saves: 0, voted: null, saved: null }, digestDate: '2026-08-21', attempt: 1 });
     expect(await h.app.delivery.recover()).toBe(1);
     await h.app.delivery.tick();
