@@ -217,11 +217,11 @@ export class OutboxRepo {
             w.not(
               w.exists(
                 w
-                  .selectFrom('deliveries as before')
-                  .select('before.id')
-                  .whereRef('before.digest_id', '=', 'cand.digest_id')
-                  .whereRef('before.rank', '<', 'cand.rank')
-                  .where('before.state', 'in', ['planned', 'sending']),
+                  .selectFrom('deliveries as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.digest_id', '=', 'cand.digest_id')
+                  .whereRef('earlier.rank', '<', 'cand.rank')
+                  .where('earlier.state', 'in', ['planned', 'sending']),
               ),
             ),
           )
