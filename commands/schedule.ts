@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/commands/types.ts';
-import { describeSlot, upcomingSlots } from '../src/schedule/next-run.ts';
+import { nextDigestSlot } from '../src/schedule/due.ts';
+import { describeSlot } from '../src/schedule/next-run.ts';
 import { describeWeekdays, looksLikeWeekdays, parseTimes, parseTimezone, parseWeekdays } from '../src/schedule/parse.ts';
 import { DEFAULT_SCHEDULE } from '../src/store/schedules.ts';
 
@@ -9,7 +10,7 @@ export const schedule = defineCommand({
   options: [
     { name: 'times', type: 'string', description: 'Local time(s), HH:MM, comma-separated', required: true, maxLength: 60 },
     { name: 'timezone', type: 'string', description: 'IANA time zone, e.g. Europe/Berlin (default: unchanged, else UTC)', maxLength: 64, autocomplete: 'timezone' },
-    { name: 'weekdays', type: 'string', description: 'mon-fri (default), daily, weekends, or a list like mon,wed,fri', maxLength: 40 },
+    { name: 'weekdays', type: 'string', description: 'mon-fri, daily, weekends, or a list like mon,wed,fri (default: unchanged, else mon-fri)', maxLength: 40 },
   ],
   access: 'manager',
   examples: ['/papers schedule 09:00', '/papers schedule 09:00,17:00 Europe/Berlin mon,wed,fri', '/papers schedule 08:30 America/New_York daily'],
@@ -18,14 +19,15 @@ export const schedule = defineCommand({
     let { timezone: tzRaw, weekdays: daysRaw } = options;
     if (tzRaw && !daysRaw && !tzRaw.includes('/') && looksLikeWeekdays(tzRaw)) [tzRaw, daysRaw] = [undefined, tzRaw];
     const current = await store.schedules.get(channel.id);
+    // What is not given stays as it was: `/papers schedule 10:00` moves the time only.
     const next = {
       times: parseTimes(options.times),
       timezone: tzRaw ? parseTimezone(tzRaw) : (current?.timezone ?? DEFAULT_SCHEDULE.timezone),
-      weekdays: daysRaw ? parseWeekdays(daysRaw) : DEFAULT_SCHEDULE.weekdays,
+      weekdays: daysRaw ? parseWeekdays(daysRaw) : (current?.weekdays ?? DEFAULT_SCHEDULE.weekdays),
     };
     await store.schedules.set(channel.id, next, clock.now());
     await store.teams.activate(channel.id, clock.now());
-    const [slot] = upcomingSlots(next, clock.now());
+    const slot = await nextDigestSlot(store, channel.id, next, clock.now());
     const row = await store.teams.getChannel(channel.id);
     const state = row?.disabled_reason ? ' Note: posting here is stopped until `/papers resume`.' : row?.paused ? ' Note: the digest is paused; `/papers resume` restarts it.' : '';
     return {

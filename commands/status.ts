@@ -1,6 +1,7 @@
 import { code, plural } from '../src/commands/text.ts';
 import { defineCommand } from '../src/commands/types.ts';
-import { describeSlot, upcomingSlots } from '../src/schedule/next-run.ts';
+import { nextDigestSlot } from '../src/schedule/due.ts';
+import { describeSlot } from '../src/schedule/next-run.ts';
 import { describeWeekdays } from '../src/schedule/parse.ts';
 import { DEFAULT_SCHEDULE } from '../src/store/schedules.ts';
 
@@ -24,7 +25,7 @@ export const status = defineCommand({
     else if (!row?.active_since) lines.push('Not receiving digests yet: `/papers schedule` or `/papers subscribe` opts this channel in.');
 
     lines.push(`Schedule: ${effective.times.join(' and ')} ${effective.timezone}, ${describeWeekdays(effective.weekdays)}${schedule ? '' : ' (the default)'}.`);
-    const [next] = upcomingSlots(effective, clock.now());
+    const next = await nextDigestSlot(store, channel.id, effective, clock.now());
     if (next && row?.active_since && !row.paused && !row.disabled_reason) lines.push(`Next digest: ${describeSlot(next, effective.timezone)}.`);
     lines.push(topics.length ? `Topics: ${topics.map((t) => code(t.query, 60)).join(', ')}.` : 'Topics: none, so every new paper qualifies.');
     lines.push(`At most ${plural(row?.max_papers ?? 5, 'paper')} per digest.`);
@@ -36,6 +37,7 @@ export const status = defineCommand({
     }
     const waiting = (counts.planned ?? 0) + (counts.sending ?? 0);
     if (waiting > 0) lines.push(`${plural(waiting, 'post')} waiting to go out.`);
+    if (row?.duplicate_check_problem) lines.push(`⚠️ I can't check this channel before re-sending a post whose outcome was unknown, so such a post may appear twice: ${row.duplicate_check_problem}.`);
     if (counts.failed) lines.push(`${plural(counts.failed, 'post')} gave up after repeated failures.`);
     return { title: 'Digest status', text: lines.join('\n'), ephemeral: true };
   },

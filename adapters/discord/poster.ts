@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from 'discord.js';
 import { actionId } from '../../src/commands/card-actions.ts';
 import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
+import { payloadShape } from '../../src/delivery/payload-shape.ts';
 import { describeError } from '../../src/domain/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { networkCode } from './client.ts';
 import { DISCORD_LIMITS } from './limits.ts';
-import { renderOutbound, type DiscordMessage } from './render.ts';
+import { headerKeyOf, renderOutbound } from './render.ts';
 
 /** The most messages GET /channels/{id}/messages returns at once. */
 const MESSAGES_PER_PAGE = 100;
@@ -28,9 +29,7 @@ export interface DiscordPosterOptions {
  * (enforce_nonce) with the message it already made. Later, e.g. after a long crash, that
  * window has closed, so a retry (`attempt` > 1) first reads the channel's recent messages for
  * the one it would post: a paper by its Upvote/Save button ids (a paper is delivered once per
- * channel), a header by its exact text (which names the day, the count and the window: only a
- * third slot on one day with the same count could match an earlier one, and would then be
- * taken as posted rather than posted twice).
+ * channel), a header by the delivery key its embed footer names (two headers may read alike).
  */
 export function createDiscordPoster(rest: REST, logger: Logger, options: DiscordPosterOptions = {}): ChatPoster {
   const lookupLimit = options.lookupLimit ?? MESSAGES_PER_PAGE;
@@ -47,25 +46,29 @@ export function createDiscordPoster(rest: REST, logger: Logger, options: Discord
   return {
     platform: 'discord',
     async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
-      const rendered = renderOutbound(message);
-      const { content, embeds, components, allowed_mentions } = rendered;
+      const { content, embeds, components, allowed_mentions } = renderOutbound(message);
+      let body: Record<string, unknown> | undefined;
       try {
         if ((message.attempt ?? 1) > 1) {
-          const earlier = await findEarlierPost(rest, channelId, message, rendered, await botUserId(), lookupLimit);
+          const earlier = await findEarlierPost(rest, channelId, message, await botUserId(), lookupLimit);
           if (earlier) {
             logger.info('discord message already posted; not posting again', { channel: channelId, key: message.key, messageId: earlier });
             return { ok: true, messageId: earlier };
           }
         }
-        const created = (await rest.post(Routes.channelMessages(channelId), {
-          // With enforce_nonce Discord answers a repeated nonce with the message it already made,
-          // so a POST retried after a lost response cannot post the paper twice.
-          body: { content, embeds, components, allowed_mentions, nonce: nonceFor(message.key), enforce_nonce: true },
-        })) as { id: string };
+        // With enforce_nonce Discord answers a repeated nonce with the message it already made,
+        // so a POST retried after a lost response cannot post the paper twice.
+        body = { content, embeds, components, allowed_mentions, nonce: nonceFor(message.key), enforce_nonce: true };
+        const created = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
         return { ok: true, messageId: created.id };
       } catch (e) {
         const outcome = classifyDiscordError(e);
-        logger.warn('discord post failed', { channel: channelId, key: message.key, action: outcome.ok ? null : outcome.action, err: describeError(e) });
+        if (outcome.action === 'drop') {
+          // Its shape (which field, how long), never its text: enough to find the renderer's bug.
+          logger.error('discord refused the message as formed; given up, not retried', { channel: channelId, key: message.key, kind: message.kind, reason: outcome.reason, shape: payloadShape(body) });
+        } else {
+          logger.warn('discord post failed', { channel: channelId, key: message.key, action: outcome.action, err: describeError(e) });
+        }
         return outcome;
       }
     },
@@ -78,22 +81,22 @@ export function createDiscordPoster(rest: REST, logger: Logger, options: Discord
  * are not digest posts. Notices are not looked up: they are best-effort. Without Read Message
  * History Discord returns no messages, and the nonce alone protects the retry.
  */
-async function findEarlierPost(rest: REST, channelId: string, message: OutboundMessage, rendered: DiscordMessage, botUserId: string, limit: number): Promise<string | null> {
-  const matches = earlierPostMatcher(message, rendered);
+async function findEarlierPost(rest: REST, channelId: string, message: OutboundMessage, botUserId: string, limit: number): Promise<string | null> {
+  const matches = earlierPostMatcher(message);
   if (!matches) return null;
   const recent = (await rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: String(limit) }) })) as APIMessage[];
   const found = recent.find((m) => m.author.id === botUserId && !m.webhook_id && matches(m));
   return found?.id ?? null;
 }
 
-function earlierPostMatcher(message: OutboundMessage, rendered: DiscordMessage): ((m: APIMessage) => boolean) | null {
+function earlierPostMatcher(message: OutboundMessage): ((m: APIMessage) => boolean) | null {
   switch (message.kind) {
     case 'paper': {
       const ids = new Set([actionId('vote', message.card.paper.id), actionId('save', message.card.paper.id)]);
       return (m) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && ids.has(c.custom_id)));
     }
     case 'header':
-      return (m) => m.content === rendered.content && (m.components ?? []).length === 0;
+      return (m) => headerKeyOf(m) === message.key;
     case 'notice':
       return null;
   }
@@ -116,8 +119,8 @@ const CHANNEL_GONE = new Set<number>([
 /**
  * What to do after a failed post, from the error discord.js threw. Pure, so each mapping is
  * tested without a network: a channel that is gone or closed to us is disabled (Discord bans
- * bots that keep making 401/403/429 requests), dead credentials disable the whole team,
- * and anything that may pass (5xx, network, a rate limit the library gave up on) is retried later.
+ * bots that keep making 401/403/429 requests), dead credentials disable the whole team, a 400
+ * (the message itself is malformed) gives up that message only, and anything that may pass (5xx, network, a rate limit the library gave up on) is retried later.
  */
 export function classifyDiscordError(e: unknown): PostOutcome & { ok: false } {
   if (e instanceof DiscordAPIError) {
@@ -125,6 +128,8 @@ export function classifyDiscordError(e: unknown): PostOutcome & { ok: false } {
     const reason = `Discord ${e.status} ${code}: ${e.message}`;
     if (CHANNEL_GONE.has(code) || e.status === 403) return { ok: false, action: 'disable-channel', reason };
     if (e.status === 401) return { ok: false, action: 'disable-team', reason };
+    // 50035 Invalid Form Body and its kin: this message as it is will never pass.
+    if (e.status === 400 && e.method.toUpperCase() === 'POST') return { ok: false, action: 'drop', reason };
     return { ok: false, action: 'retry', reason };
   }
   if (e instanceof RateLimitError) return { ok: false, action: 'retry', reason: `rate limited on ${e.route}`, retryAfterMs: e.retryAfter };

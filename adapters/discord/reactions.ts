@@ -66,7 +66,7 @@ async function applyReaction(
   if (!guildId) return 'not-a-digest-post';
   const team = await rt.store.teams.findTeam(PLATFORM, guildId);
   const channel = team ? await rt.store.teams.findChannel(team.id, channelId) : undefined;
-  const delivery = channel ? await rt.store.deliveries.byMessage(channel.id, messageId) : undefined;
+  const delivery = channel ? await rt.store.outbox.byMessage(channel.id, messageId) : undefined;
   if (!delivery) return 'not-a-digest-post';
   const result = await applyPaperAction(
     { kind, paperId: delivery.paper_id, team: { platform: PLATFORM, externalId: guildId }, channel: { externalId: channelId }, userId: user.id, set: added },

@@ -132,6 +132,19 @@ export function renderReply(reply: Reply): DiscordMessage {
   return message;
 }
 
+const HEADER_FOOTER_PREFIX = 'Paperboy · ';
+
+/** A digest header's footer: names its delivery key (short, e.g. `h42`), so the header can be found again. */
+export function headerFooter(key: string): string {
+  return truncate(`${HEADER_FOOTER_PREFIX}${key}`, L.footerText);
+}
+
+/** The delivery key in a message's digest-header footer, or null when it is no header of ours. */
+export function headerKeyOf(message: { embeds?: readonly APIEmbed[] }): string | null {
+  const footer = message.embeds?.[0]?.footer?.text;
+  return footer?.startsWith(HEADER_FOOTER_PREFIX) ? footer.slice(HEADER_FOOTER_PREFIX.length) : null;
+}
+
 /** What the delivery layer posts to a channel. */
 export function renderOutbound(m: OutboundMessage): DiscordMessage {
   switch (m.kind) {
@@ -140,8 +153,15 @@ export function renderOutbound(m: OutboundMessage): DiscordMessage {
       return { embeds, components, allowed_mentions: NO_MENTIONS };
     }
     case 'header': {
-      const content = [`**${escapeReplyText(m.title)}**`, escapeReplyText(m.text)].filter(Boolean).join('\n');
-      return { content: truncate(content, L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
+      // An embed, so its footer can carry the delivery key: a fetched message keeps no nonce,
+      // and a retry must find this header by key, not by text another header may share.
+      const embed: APIEmbed = {
+        title: truncate(escapeReplyText(m.title), L.embedTitle),
+        description: truncate(escapeReplyText(m.text) || '\u200b', L.embedDescription),
+        color: EMBED_COLOR,
+        footer: { text: headerFooter(m.key) },
+      };
+      return { embeds: [embed], components: [], allowed_mentions: NO_MENTIONS };
     }
     case 'notice':
       return { content: truncate(escapeReplyText(m.text) || '(empty notice)', L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };

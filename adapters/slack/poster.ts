@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Clock } from '../../src/domain/clock.ts';
 import { describeError } from '../../src/domain/errors.ts';
+import { payloadShape } from '../../src/delivery/payload-shape.ts';
 import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import type { Logger } from '../../src/logger.ts';
 import { rateLimitWait } from './client.ts';
@@ -26,6 +27,9 @@ const TEAM_DEAD: Record<string, string> = {
   missing_scope: 'the app lacks a scope it needs: reinstall it from slack/manifest.json.',
 };
 
+/** Slack refused this message as it is: posting it again cannot pass. */
+const MESSAGE_REFUSED = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'no_text', 'too_many_attachments', 'invalid_metadata_format', 'invalid_metadata_schema', 'metadata_too_large']);
+
 /**
  * What to do after a failed Slack call, as a pure function of the error the WebClient threw.
  * Only Slack's own words decide "stop posting here"; everything unknown is worth a later try
@@ -37,6 +41,7 @@ export function classifySlackError(e: unknown): PostFailure {
   if (code !== null) {
     if (CHANNEL_GONE[code]) return { ok: false, action: 'disable-channel', reason: `Slack said ${code}: ${CHANNEL_GONE[code]}` };
     if (TEAM_DEAD[code]) return { ok: false, action: 'disable-team', reason: `Slack said ${code}: ${TEAM_DEAD[code]}` };
+    if (MESSAGE_REFUSED.has(code)) return { ok: false, action: 'drop', reason: `Slack said ${code}` };
     return { ok: false, action: 'retry', reason: `Slack said ${code}` };
   }
   if (err?.code === webApi.ErrorCode.RateLimitedError && typeof err.retryAfter === 'number') {
@@ -75,6 +80,8 @@ export interface SlackPosterOptions {
   postIntervalMs?: number;
 }
 
+const HISTORY_SCOPE_FIX = 'add the channels:history and groups:history scopes (slack/manifest.json) and reinstall the app';
+
 /**
  * A retry's history check starts this long before the first try began: our clock and Slack's
  * may disagree a little, and a slow first request may have been stamped after it was sent.
@@ -109,6 +116,8 @@ export class SlackPoster implements ChatPoster {
   readonly platform = 'slack';
   private readonly posted = new Map<string, Map<string, string>>();
   private readonly state = new Map<string, ChannelState>();
+  /** Channels whose history this token may not read (missing scope), with what to do about it. */
+  private readonly unreadable = new Map<string, string>();
   private readonly windowMs: number;
   private readonly limit: number;
   private readonly spacing: ChannelSpacing;
@@ -126,7 +135,7 @@ export class SlackPoster implements ChatPoster {
     const log = this.opts.logger.child({ platform: 'slack', channel: channelId, key: message.key });
     const retry = (message.attempt ?? 1) > 1 ? { since: message.firstTriedAt ?? null } : null;
     const prior = await this.priorPost(channelId, message.key, retry, log);
-    if (prior !== null) return prior;
+    if (prior !== null) return prior.ok ? { ...prior, ...this.checkProblem(channelId) } : prior;
 
     const body = renderOutbound(message);
     await this.spacing.turn(channelId);
@@ -142,13 +151,20 @@ export class SlackPoster implements ChatPoster {
       });
       if (!res.ts) throw new Error('chat.postMessage answered ok without a ts');
       this.remember(channelId, message.key, res.ts);
-      return { ok: true, messageId: res.ts };
+      return { ok: true, messageId: res.ts, ...this.checkProblem(channelId) };
     } catch (e) {
       const outcome = classifySlackError(e);
       if (mayHavePosted(e)) this.state.set(channelId, 'suspect');
-      log.warn('slack post failed', { action: outcome.action, reason: outcome.reason, uncertain: mayHavePosted(e) });
+      if (outcome.action === 'drop') log.error('slack refused the message as formed; given up, not retried', { reason: outcome.reason, shape: payloadShape(body) });
+      else log.warn('slack post failed', { action: outcome.action, reason: outcome.reason, uncertain: mayHavePosted(e) });
       return outcome;
     }
+  }
+
+  /** What the last read of the channel found, for the outcome; nothing before a first read. */
+  private checkProblem(channelId: string): { checkProblem?: string | null } {
+    if (!this.state.has(channelId)) return {};
+    return { checkProblem: this.unreadable.get(channelId) ?? null };
   }
 
   /**
@@ -188,7 +204,8 @@ export class SlackPoster implements ChatPoster {
           return outcome;
         }
         // A first look that fails (e.g. a private channel without groups:history) only loses the restart check.
-        log.warn('slack history check failed; posting without it', { reason: outcome.reason, ...(unreadable ? { fix: 'add channels:history and groups:history (slack/manifest.json) and reinstall' } : {}) });
+        log.warn('slack history check failed; posting without it', { reason: outcome.reason, ...(unreadable ? { fix: HISTORY_SCOPE_FIX } : {}) });
+        if (unreadable) this.unreadable.set(channelId, `Slack answers missing_scope to reading its history; ${HISTORY_SCOPE_FIX}`);
         this.state.set(channelId, 'unread');
       }
     }
@@ -206,6 +223,7 @@ export class SlackPoster implements ChatPoster {
     const res = await this.client.conversations.history({ channel: channelId, limit: this.limit, oldest: oldest.toFixed(6), include_all_metadata: true });
     this.rememberKeys(channelId, res.messages);
     this.state.set(channelId, 'checked');
+    this.unreadable.delete(channelId);
   }
 
   /**
@@ -223,6 +241,7 @@ export class SlackPoster implements ChatPoster {
       cursor = res.has_more ? res.response_metadata?.next_cursor || undefined : undefined;
     } while (cursor);
     this.state.set(channelId, 'checked');
+    this.unreadable.delete(channelId);
   }
 
   private rememberKeys(channelId: string, messages: Array<{ ts?: string; metadata?: unknown }> | undefined): void {

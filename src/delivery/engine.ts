@@ -6,7 +6,7 @@ import { describeError } from '../domain/errors.ts';
 import { planChannelDigestOn } from '../digest/preview.ts';
 import type { Logger } from '../logger.ts';
 import type { OpsEvents } from '../ops/events.ts';
-import { latestDueSlot } from '../schedule/due.ts';
+import { firstSlotFrom, latestDueSlot } from '../schedule/due.ts';
 import { localDate, type Slot } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
@@ -157,11 +157,13 @@ export class DeliveryEngine {
 
   private async planChannel(channel: ChannelRow, now: Date): Promise<boolean> {
     const { store } = this.deps;
-    const schedule = (await store.schedules.get(channel.id)) ?? DEFAULT_SCHEDULE;
-    const slot = latestDueSlot(schedule, now, new Date(channel.active_since ?? now.toISOString()));
+    const stored = await store.schedules.get(channel.id);
+    const schedule = stored ?? DEFAULT_SCHEDULE;
+    const since = firstSlotFrom(channel, stored, now);
+    const slot = latestDueSlot(schedule, now, since);
     if (!slot) return false;
     if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) return false;
-    const kind = await this.kindOf(channel, schedule, slot, now);
+    const kind = await this.kindOf(channel, schedule, since, slot, now);
     const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now);
     return id !== null;
   }
@@ -170,11 +172,11 @@ export class DeliveryEngine {
    * On time; late (down at post time, back within the grace window: labelled with its date);
    * or one catch-up, when the outage outlasted the grace window or swallowed earlier slots too.
    */
-  private async kindOf(channel: ChannelRow, schedule: Schedule, slot: Slot, now: Date): Promise<DigestKind> {
+  private async kindOf(channel: ChannelRow, schedule: Schedule, since: Date, slot: Slot, now: Date): Promise<DigestKind> {
     const lateness = now.getTime() - slot.dueAt.getTime();
     if (lateness <= this.deps.settings.lateAfterMs) return 'scheduled';
     if (lateness > this.deps.settings.graceMs) return 'catch-up';
-    const previous = latestDueSlot(schedule, new Date(slot.dueAt.getTime() - 1), new Date(channel.active_since ?? slot.dueAt.toISOString()));
+    const previous = latestDueSlot(schedule, new Date(slot.dueAt.getTime() - 1), since);
     const missedBefore = previous !== null && !(await this.deps.store.outbox.digestFor(channel.id, previous.localDate, previous.time));
     return missedBefore ? 'catch-up' : 'late';
   }
@@ -236,52 +238,23 @@ export class DeliveryEngine {
 
     for (;;) {
       if (this.stopping) return out; // what is unclaimed stays queued for the next start
-      const header = await store.outbox.claimHeader(channelId, clock.now(), this.lease());
-      if (header) {
-        const outcome = await this.whileLeased(
-          (lease) => store.outbox.renewHeaderLease(header.id, lease),
-          { channelId, digestId: header.id },
-          () =>
-            this.safePost(() =>
-              poster.post(channel.external_id, {
-                kind: 'header',
-                key: `h${header.id}`,
-                title: headerTitle(header),
-                text: headerText(header),
-                digestDate: header.digest_date,
-                attempt: header.header_attempts,
-                firstTriedAt: new Date(header.created_at),
-              }),
-            ),
-        );
-        this.deps.events?.postSettled(team.platform, outcome.ok);
-        if (outcome.ok) {
-          this.settled(await store.outbox.settleHeader(header.id, { messageId: outcome.messageId }, this.deps.instanceId), { channelId, digestId: header.id });
-          continue;
-        }
-        if (outcome.action === 'retry') {
-          const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(header.header_attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
-          const settled = await store.outbox.settleHeader(
-            header.id,
-            header.header_attempts >= this.deps.settings.maxAttempts ? { failed: true } : { retryAt: new Date(clock.now().getTime() + wait) },
-            this.deps.instanceId,
-          );
-          this.settled(settled, { channelId, digestId: header.id });
-          out.retried++;
-          return out; // the papers wait behind their header
-        }
-        await this.disable(channel, team.id, poster, outcome);
-        out.disabled++;
-        return out;
-      }
-
       const row = await store.outbox.claimNext(channelId, clock.now(), this.lease());
       if (!row) return out;
-      const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () => this.postPaper(poster, channel, team.id, row));
+      const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () =>
+        row.kind === 'header' ? this.postHeader(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
+      );
       const me = this.deps.instanceId;
       this.deps.events?.postSettled(team.platform, outcome.ok);
       if (outcome.ok) {
+        await this.noteCheck(channel, outcome);
         if (this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), { channelId, deliveryId: row.id })) out.sent++;
+        continue;
+      }
+      if (outcome.action === 'drop') {
+        // Given up alone: the rest of the digest (its papers, when a header is refused) goes on.
+        this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), { channelId, deliveryId: row.id });
+        this.log.error('the platform refused a post; given up, the channel goes on', { channelId, kind: row.kind, paperId: row.paper_id, reason: outcome.reason });
+        out.failed++;
         continue;
       }
       if (outcome.action === 'retry') {
@@ -294,12 +267,20 @@ export class DeliveryEngine {
         const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(row.attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
         this.settled(await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now(), me), { channelId, deliveryId: row.id });
         out.retried++;
-        return out; // keep the channel's order: later papers wait behind this one
+        return out; // keep the channel's order: later posts wait behind this one
       }
       await this.disable(channel, team.id, poster, outcome);
       out.disabled++;
       return out;
     }
+  }
+
+  /** Keeps what the adapter said about its duplicate check of the channel, for /papers status (written only on a change). */
+  private async noteCheck(channel: ChannelRow, outcome: Extract<PostOutcome, { ok: true }>): Promise<void> {
+    if (outcome.checkProblem === undefined || outcome.checkProblem === channel.duplicate_check_problem) return;
+    await this.deps.store.teams.setDuplicateCheckProblem(channel.id, outcome.checkProblem);
+    channel.duplicate_check_problem = outcome.checkProblem;
+    if (outcome.checkProblem) this.log.warn('cannot check this channel before a re-post', { channelId: channel.id, problem: outcome.checkProblem });
   }
 
   /** A lease for a claim made now. */
@@ -337,8 +318,25 @@ export class DeliveryEngine {
     return applied;
   }
 
+  /** A digest's header row; its key names the digest (`h<digest id>`), as before headers were rows. */
+  private async postHeader(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow): Promise<PostOutcome> {
+    const digest = row.digest_id === null ? undefined : await this.deps.store.outbox.digest(row.digest_id);
+    if (!digest) return { ok: false, action: 'drop', reason: `header ${row.id} has no digest` };
+    return this.safePost(() =>
+      poster.post(channel.external_id, {
+        kind: 'header',
+        key: `h${digest.id}`,
+        title: headerTitle(digest),
+        text: headerText(digest),
+        digestDate: digest.digest_date,
+        attempt: row.attempts,
+        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+      }),
+    );
+  }
+
   private async postPaper(poster: ChatPoster, channel: ChannelRow, teamId: number, row: DeliveryRow): Promise<PostOutcome> {
-    const paper = await this.deps.store.papers.get(row.paper_id);
+    const paper = row.paper_id === null ? undefined : await this.deps.store.papers.get(row.paper_id);
     if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
     const topics = JSON.parse(row.topics) as string[];
     const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));

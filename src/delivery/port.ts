@@ -27,10 +27,17 @@ export type OutboundMessage =
   | { kind: 'notice'; key: string; text: string; attempt?: number; firstTriedAt?: Date };
 
 export type PostOutcome =
-  | { ok: true; messageId: string }
+  /**
+   * `checkProblem`: what the adapter found when it last tried to read this channel for the
+   * duplicate check: why it cannot (e.g. a missing scope), null when it can; absent when it has
+   * not looked. Shown by /papers status.
+   */
+  | { ok: true; messageId: string; checkProblem?: string | null }
   /** The channel is gone or closed to us: stop posting there until a manager runs /papers resume. */
   | { ok: false; action: 'disable-channel'; reason: string }
   /** The credentials are dead: stop posting to the whole workspace. */
   | { ok: false; action: 'disable-team'; reason: string }
+  /** The platform refused this message as it is (e.g. Discord's 400 Invalid Form Body): give it up and go on with the channel's next. */
+  | { ok: false; action: 'drop'; reason: string }
   /** Worth another try later (5xx, network, rate limit the library gave up on). */
   | { ok: false; action: 'retry'; reason: string; retryAfterMs?: number };

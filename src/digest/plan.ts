@@ -63,8 +63,8 @@ export interface DigestChannel {
 
 /**
  * What a channel's digest for `digestDate` holds: papers listed since its previous digest (at
- * most DIGEST_LOOKBACK_DAYS back) that match its topics (all, when it has none), never one
- * already delivered there, each once however many topics it matches; ranked by how many
+ * most DIGEST_LOOKBACK_DAYS back; papers whose delivery here failed, from the whole lookback)
+ * that match its topics (all, when it has none), never one delivered (or on its way) there, each once however many topics it matches; ranked by how many
  * topics it matches, then HF upvotes blended with the team's votes, and with the team's taste
  * once it has a model (TASTE_BLEND). Topics filter; taste only reorders.
  */
@@ -77,8 +77,13 @@ export async function planDigest(
   options: PlanOptions = {},
 ): Promise<DigestPlan> {
   const earliest = addDays(digestDate, -DIGEST_LOOKBACK_DAYS);
-  const from = previousDigestDate && previousDigestDate > earliest ? previousDigestDate : earliest;
-  const listed = await store.papers.listedBetween(from, digestDate);
+  const since = previousDigestDate && previousDigestDate > earliest ? previousDigestDate : earliest;
+  // A paper that failed here (given up, or dropped when posting here stopped) was never
+  // delivered: it comes again while it is within the lookback, even if listed before the
+  // previous digest.
+  const failed = await store.outbox.failedPaperIds(channel.id);
+  const listed = (await store.papers.listedBetween(earliest, digestDate)).filter((l) => l.day >= since || failed.has(l.paperId));
+  const from = listed.reduce((min, l) => (l.day < min ? l.day : min), since);
   const ids = listed.map((l) => l.paperId);
   const topics = await store.topics.list(channel.id);
 
@@ -101,7 +106,7 @@ export async function planDigest(
   }
 
   const matchedIds = [...matchedTopics.keys()];
-  const delivered = await store.deliveries.deliveredPaperIds(channel.id, matchedIds);
+  const delivered = await store.outbox.deliveredPaperIds(channel.id, matchedIds);
   const fresh = matchedIds.filter((id) => !delivered.has(id));
   const [papers, votes] = await Promise.all([store.papers.getMany(fresh), store.votes.counts(channel.teamId, fresh)]);
   const listedOn = new Map(listed.map((l) => [l.paperId, l.day]));

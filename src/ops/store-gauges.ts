@@ -23,12 +23,8 @@ export function storeGauges(store: Store, clock: Clock): { read(): Promise<Store
         .selectFrom('digests as d')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('d.due_at', '<=', now)
-        .where((eb) =>
-          eb.or([
-            eb('d.header_state', 'in', ['planned', 'sending']),
-            eb.exists(eb.selectFrom('deliveries as x').select('x.id').whereRef('x.digest_id', '=', 'd.id').where('x.state', 'in', ['planned', 'sending'])),
-          ]),
-        )
+        // Headers are delivery rows too (kind 'header').
+        .where((eb) => eb.exists(eb.selectFrom('deliveries as x').select('x.id').whereRef('x.digest_id', '=', 'd.id').where('x.state', 'in', ['planned', 'sending'])))
         .executeTakeFirstOrThrow();
       return {
         sources: sources.map((s) => ({ source: s.source, lastOkAt: s.last_ok_at, lastItems: s.last_items })),

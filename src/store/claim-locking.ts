@@ -2,7 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 
 /**
  * How a claim statement locks the channel it claims in: the one place a claim differs per
- * dialect. A claim (OutboxRepo.claimNext / claimHeader) is one conditional UPDATE whose
+ * dialect. A claim (OutboxRepo.claimNext, headers and papers alike) is one conditional UPDATE whose
  * subquery picks the channel's single next row; the channel id in it comes from
  * `SELECT id FROM channels WHERE id = ?`, passed through `lockChannel`.
  *

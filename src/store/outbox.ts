@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
 import type { Database, DeliveriesTable, DeliveryRow, DigestKind, DigestRow } from './schema.ts';
 
@@ -22,9 +22,10 @@ export interface DigestDraft {
 }
 
 /**
- * The delivery outbox. Planning writes a digest and its deliveries in one transaction under
- * unique keys; sending claims one row at a time with a single conditional UPDATE, so no
- * transaction is ever held across a network call and two senders can never take one row.
+ * The delivery outbox, the one repository of the deliveries and digests tables. Planning
+ * writes a digest and its deliveries in one transaction under unique keys; sending claims one
+ * row at a time with a single conditional UPDATE, so no transaction is ever held across a
+ * network call and two senders can never take one row.
  * A claim is a lease (owner instance, until when), renewed while the post is in flight; any
  * number of instances may share the store.
  */
@@ -50,18 +51,30 @@ export class OutboxRepo {
           window_from: d.windowFrom,
           window_to: d.windowTo,
           paper_count: d.papers.length,
-          header_state: d.header && d.papers.length > 0 ? 'planned' : 'none',
           created_at: stamp,
         })
         .onConflict((oc) => oc.columns(['channel_id', 'digest_date', 'slot']).doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!inserted) return null;
-      if (d.papers.length > 0) {
+      // A paper that failed here before (given up, or queued when the channel was closed) is
+      // offered again by taking over its row: the same row, so the same delivery key, and
+      // `attempts` kept above 0 if it was ever tried, so the adapter checks the platform back
+      // to its first try before posting (that try may have landed).
+      const failed = await this.takeOverFailed(trx, d, inserted.id, stamp);
+      const fresh = d.papers.filter((p) => !failed.has(p.paperId));
+      if (d.header && d.papers.length > 0) {
+        // The header is a row like the papers, ranked 0 so it goes first.
+        await trx
+          .insertInto('deliveries')
+          .values({ channel_id: d.channelId, digest_id: inserted.id, digest_date: d.digestDate, kind: 'header', paper_id: null, rank: 0, state: 'planned', created_at: stamp, updated_at: stamp })
+          .execute();
+      }
+      if (fresh.length > 0) {
         await trx
           .insertInto('deliveries')
           .values(
-            d.papers.map((p) => ({
+            fresh.map((p) => ({
               channel_id: d.channelId,
               digest_id: inserted.id,
               digest_date: d.digestDate,
@@ -81,6 +94,65 @@ export class OutboxRepo {
     });
   }
 
+  /** Moves the channel's failed rows of the draft's papers into the new digest; returns their paper ids. */
+  private async takeOverFailed(trx: Transaction<Database>, d: DigestDraft, digestId: number, stamp: string): Promise<Set<string>> {
+    if (d.papers.length === 0) return new Set();
+    const rows = await trx
+      .selectFrom('deliveries')
+      .select(['id', 'paper_id'])
+      .where('channel_id', '=', d.channelId)
+      .where('state', '=', 'failed')
+      .where('paper_id', 'in', d.papers.map((p) => p.paperId))
+      .execute();
+    const byPaper = new Map(d.papers.map((p) => [p.paperId, p]));
+    for (const row of rows) {
+      const p = byPaper.get(row.paper_id!)!;
+      await trx
+        .updateTable('deliveries')
+        .set((eb) => ({
+          digest_id: digestId,
+          digest_date: d.digestDate,
+          rank: p.rank,
+          topics: JSON.stringify(p.topics),
+          state: 'planned' as const,
+          attempts: eb.case().when('attempts', '>', 0).then(1).else(0).end(),
+          next_attempt_at: null,
+          message_id: null,
+          lease_owner: null,
+          lease_until: null,
+          updated_at: stamp,
+        }))
+        .where('id', '=', row.id)
+        .execute();
+    }
+    return idsOfPapers(rows);
+  }
+
+  /** Papers delivered to a channel, or on their way: not those that failed there (they may be offered again). */
+  async deliveredPaperIds(channelId: number, paperIds: readonly string[]): Promise<Set<string>> {
+    if (paperIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select('paper_id')
+      .where('channel_id', '=', channelId)
+      .where('paper_id', 'in', [...paperIds])
+      .where('state', '!=', 'failed')
+      .execute();
+    return idsOfPapers(rows);
+  }
+
+  /** Papers whose delivery to a channel failed for good (or was dropped when it was closed). */
+  async failedPaperIds(channelId: number): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('deliveries').select('paper_id').where('channel_id', '=', channelId).where('kind', '=', 'paper').where('state', '=', 'failed').execute();
+    return idsOfPapers(rows);
+  }
+
+  /** The paper delivery behind a posted message: how a reaction on a digest post finds its paper (a header has none). */
+  async byMessage(channelId: number, messageId: string): Promise<(DeliveryRow & { paper_id: string }) | undefined> {
+    const row = await this.db.selectFrom('deliveries').selectAll().where('channel_id', '=', channelId).where('message_id', '=', messageId).where('kind', '=', 'paper').executeTakeFirst();
+    return row && row.paper_id !== null ? { ...row, paper_id: row.paper_id } : undefined;
+  }
+
   async digestFor(channelId: number, digestDate: string, slot: string): Promise<DigestRow | undefined> {
     return this.db.selectFrom('digests').selectAll().where('channel_id', '=', channelId).where('digest_date', '=', digestDate).where('slot', '=', slot).executeTakeFirst();
   }
@@ -94,7 +166,7 @@ export class OutboxRepo {
   }
 
   /**
-   * Channels (enabled, in enabled teams) with a header or a delivery ready to send, or held
+   * Channels (enabled, in enabled teams) with a delivery (header or paper) ready to send, or held
    * under a lease that ran out; not those with a post in flight under a live lease (their
    * sender carries on with them).
    */
@@ -106,12 +178,7 @@ export class OutboxRepo {
       .select('c.id')
       .where('c.disabled_reason', 'is', null)
       .where('t.disabled_reason', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.channel_id', '=', 'c.id').where(deliveryReady('d', stamp))),
-          eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.channel_id', '=', 'c.id').where(headerReady('g', stamp))),
-        ]),
-      )
+      .where((eb) => eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.channel_id', '=', 'c.id').where(deliveryReady('d', stamp))))
       .where((eb) => eb.not(channelBusy(sql.ref<number>('c.id'), stamp)))
       .orderBy('c.id')
       .execute();
@@ -119,7 +186,7 @@ export class OutboxRepo {
   }
 
   /**
-   * Takes the channel's next ready delivery, in digest and rank order (after its header), or
+   * Takes the channel's next ready delivery (a header or a paper), in digest and rank order, or
    * null: a planned row whose retry time has come, or a row another instance was sending whose
    * lease ran out (it died or stalled; the adapter checks the platform before posting again,
    * since `attempts` goes above 1). Nothing is claimed while the channel has a post in flight
@@ -145,15 +212,16 @@ export class OutboxRepo {
           .select('cand.id')
           .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
           .where(deliveryReady('cand', stamp))
-          // A digest's papers follow its header: none goes out while the header is still to come.
+          // A digest goes out in rank order, header (rank 0) first: no row while one before it is still to come.
           .where((w) =>
             w.not(
               w.exists(
                 w
-                  .selectFrom('digests as g')
-                  .select('g.id')
-                  .whereRef('g.id', '=', 'cand.digest_id')
-                  .where('g.header_state', 'in', ['planned', 'sending']),
+                  .selectFrom('deliveries as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.digest_id', '=', 'cand.digest_id')
+                  .whereRef('earlier.rank', '<', 'cand.rank')
+                  .where('earlier.state', 'in', ['planned', 'sending']),
               ),
             ),
           )
@@ -224,12 +292,6 @@ export class OutboxRepo {
         .where('channel_id', '=', channelId)
         .where('state', 'in', ['planned', 'sending'])
         .execute();
-      await trx
-        .updateTable('digests')
-        .set({ header_state: 'failed', header_lease_owner: null, header_lease_until: null })
-        .where('channel_id', '=', channelId)
-        .where('header_state', 'in', ['planned', 'sending'])
-        .execute();
     });
   }
 
@@ -240,6 +302,7 @@ export class OutboxRepo {
    * tried stay: they may have reached the platform.
    */
   async releaseStale(channelId: number, dueBefore: Date): Promise<number> {
+    // Headers go too (never tried): the new digest brings its own.
     return this.db.transaction().execute(async (trx) => {
       const stale = trx.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('due_at', '<', dueBefore.toISOString());
       const released = await trx
@@ -248,60 +311,8 @@ export class OutboxRepo {
         .where('state', '=', 'planned')
         .where('attempts', '=', 0)
         .executeTakeFirst();
-      await trx.updateTable('digests').set({ header_state: 'none' }).where('id', 'in', stale).where('header_state', '=', 'planned').where('header_attempts', '=', 0).execute();
       return Number(released.numDeletedRows);
     });
-  }
-
-  /** The channel's digest header ready to be posted (or left by an instance whose lease ran out), claimed under `lease`; null when none. */
-  async claimHeader(channelId: number, now: Date, lease: Lease): Promise<DigestRow | null> {
-    const stamp = now.toISOString();
-    const row = await this.db
-      .updateTable('digests')
-      .set((eb) => ({ header_state: 'sending', header_attempts: eb('header_attempts', '+', 1), header_lease_owner: lease.owner, header_lease_until: lease.until.toISOString() }))
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('digests as cand')
-          .select('cand.id')
-          .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
-          .where(headerReady('cand', stamp))
-          .where((w) => w.not(channelBusy(channelId, stamp)))
-          .orderBy('cand.id')
-          .limit(1),
-      )
-      .where(headerReady('digests', stamp))
-      .returningAll()
-      .executeTakeFirst();
-    return row ?? null;
-  }
-
-  async renewHeaderLease(digestId: number, lease: Lease): Promise<boolean> {
-    const r = await this.db
-      .updateTable('digests')
-      .set({ header_lease_until: lease.until.toISOString() })
-      .where('id', '=', digestId)
-      .where('header_state', '=', 'sending')
-      .where('header_lease_owner', '=', lease.owner)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
-
-  /** Settles a header `owner` still holds (as markSent does for papers); false when it was taken over. */
-  async settleHeader(digestId: number, outcome: { messageId: string } | { retryAt: Date } | { failed: true }, owner: string): Promise<boolean> {
-    const set =
-      'messageId' in outcome
-        ? { header_state: 'sent' as const, header_message_id: outcome.messageId }
-        : 'retryAt' in outcome
-          ? { header_state: 'planned' as const, header_next_attempt_at: outcome.retryAt.toISOString() }
-          : { header_state: 'failed' as const };
-    const r = await this.db
-      .updateTable('digests')
-      .set({ ...set, header_lease_owner: null, header_lease_until: null })
-      .where('id', '=', digestId)
-      .where('header_state', '=', 'sending')
-      .where('header_lease_owner', '=', owner)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
   }
 
   /**
@@ -318,18 +329,17 @@ export class OutboxRepo {
       .where('state', '=', 'sending')
       .where(orphaned('lease_owner', 'lease_until', stamp))
       .executeTakeFirst();
-    await this.db
-      .updateTable('digests')
-      .set({ header_state: 'planned', header_lease_owner: null, header_lease_until: null })
-      .where('header_state', '=', 'sending')
-      .where(orphaned('header_lease_owner', 'header_lease_until', stamp))
-      .execute();
     return Number(r.numUpdatedRows);
   }
 
-  /** Deliveries of one digest, in rank order. */
+  /** The paper deliveries of one digest, in rank order. */
   async deliveriesOf(digestId: number): Promise<DeliveryRow[]> {
-    return this.db.selectFrom('deliveries').selectAll().where('digest_id', '=', digestId).orderBy('rank').execute();
+    return this.db.selectFrom('deliveries').selectAll().where('digest_id', '=', digestId).where('kind', '=', 'paper').orderBy('rank').execute();
+  }
+
+  /** A digest's header row, if it has one. */
+  async headerOf(digestId: number): Promise<DeliveryRow | undefined> {
+    return this.db.selectFrom('deliveries').selectAll().where('digest_id', '=', digestId).where('kind', '=', 'header').executeTakeFirst();
   }
 
   /** Where and when a paper was delivered to a channel, if it was. */
@@ -337,9 +347,9 @@ export class OutboxRepo {
     return this.db.selectFrom('deliveries').selectAll().where('channel_id', '=', channelId).where('paper_id', '=', paperId).orderBy('id', 'desc').executeTakeFirst();
   }
 
-  /** Counts by state, for status and tests. */
+  /** Paper deliveries counted by state, for status and tests. */
   async countByState(channelId?: number): Promise<Record<string, number>> {
-    let q = this.db.selectFrom('deliveries').select(['state', sql<number>`count(*)`.as('n')]).groupBy('state');
+    let q = this.db.selectFrom('deliveries').select(['state', sql<number>`count(*)`.as('n')]).where('kind', '=', 'paper').groupBy('state');
     if (channelId !== undefined) q = q.where('channel_id', '=', channelId);
     const rows = await q.execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
@@ -353,17 +363,9 @@ function deliveryReady(alias: string, stamp: string): Expression<SqlBool> {
     or (${col('state')} = 'sending' and (${col('lease_until')} is null or ${col('lease_until')} < ${stamp})))`;
 }
 
-/** A digest header that may be claimed now (as deliveryReady). */
-function headerReady(alias: string, stamp: string): Expression<SqlBool> {
-  const col = (c: string) => sql.ref(`${alias}.${c}`);
-  return sql<SqlBool>`((${col('header_state')} = 'planned' and (${col('header_next_attempt_at')} is null or ${col('header_next_attempt_at')} <= ${stamp}))
-    or (${col('header_state')} = 'sending' and (${col('header_lease_until')} is null or ${col('header_lease_until')} < ${stamp})))`;
-}
-
-/** The channel has a post (paper or header) in flight under a live lease: nothing else of it may be claimed. */
+/** The channel has a post (header or paper) in flight under a live lease: nothing else of it may be claimed. */
 function channelBusy(channel: number | Expression<number>, stamp: string): Expression<SqlBool> {
-  return sql<SqlBool>`(exists (select 1 from deliveries busy where busy.channel_id = ${channel} and busy.state = 'sending' and busy.lease_until >= ${stamp})
-    or exists (select 1 from digests busy_h where busy_h.channel_id = ${channel} and busy_h.header_state = 'sending' and busy_h.header_lease_until >= ${stamp}))`;
+  return sql<SqlBool>`exists (select 1 from deliveries busy where busy.channel_id = ${channel} and busy.state = 'sending' and busy.lease_until >= ${stamp})`;
 }
 
 /** Held by no live instance: the lease ran out (or was never set), or its owner is not registered (gone). */
@@ -371,4 +373,8 @@ function orphaned(ownerCol: string, untilCol: string, stamp: string): Expression
   const owner = sql.ref(ownerCol);
   const until = sql.ref(untilCol);
   return sql<SqlBool>`(${until} is null or ${until} < ${stamp} or ${owner} is null or ${owner} not in (select id from instances))`;
+}
+
+function idsOfPapers(rows: ReadonlyArray<{ paper_id: string | null }>): Set<string> {
+  return new Set(rows.flatMap((r) => (r.paper_id === null ? [] : [r.paper_id])));
 }

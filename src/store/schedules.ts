@@ -10,14 +10,21 @@ export interface Schedule {
   weekdays: number[];
 }
 
+/** A channel's schedule as stored, with when it last changed: no slot before that fires. */
+export interface StoredSchedule extends Schedule {
+  changedAt: Date;
+}
+
 export const DEFAULT_SCHEDULE: Schedule = { times: ['09:00'], timezone: 'UTC', weekdays: [1, 2, 3, 4, 5] };
 
 export class SchedulesRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async get(channelId: number): Promise<Schedule | null> {
+  async get(channelId: number): Promise<StoredSchedule | null> {
     const r = await this.db.selectFrom('schedules').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
-    return r ? { times: JSON.parse(r.times) as string[], timezone: r.timezone, weekdays: JSON.parse(r.weekdays) as number[] } : null;
+    return r
+      ? { times: JSON.parse(r.times) as string[], timezone: r.timezone, weekdays: JSON.parse(r.weekdays) as number[], changedAt: new Date(r.updated_at) }
+      : null;
   }
 
   async set(channelId: number, s: Schedule, now: Date): Promise<void> {
@@ -31,7 +38,13 @@ export class SchedulesRepo {
     await this.db
       .insertInto('schedules')
       .values(row)
-      .onConflict((oc) => oc.column('channel_id').doUpdateSet({ times: row.times, timezone: row.timezone, weekdays: row.weekdays, updated_at: row.updated_at }))
+      // Only a real change moves `updated_at` (changedAt): typing the same schedule again must not skip a slot that is due.
+      .onConflict((oc) =>
+        oc
+          .column('channel_id')
+          .doUpdateSet({ times: row.times, timezone: row.timezone, weekdays: row.weekdays, updated_at: row.updated_at })
+          .where((eb) => eb.or([eb('schedules.times', '!=', row.times), eb('schedules.timezone', '!=', row.timezone), eb('schedules.weekdays', '!=', row.weekdays)])),
+      )
       .execute();
   }
 }

@@ -88,6 +88,8 @@ export interface ChannelsTable {
   created_at: string;
   /** Set when the channel opts in to scheduled digests (or resumes); slots before it never count as missed. */
   active_since: string | null;
+  /** Why the adapter cannot check the channel before a re-post (e.g. a missing history scope); null when it can. */
+  duplicate_check_problem: string | null;
 }
 
 export interface TopicsTable {
@@ -131,7 +133,10 @@ export interface DeliveriesTable {
   channel_id: number;
   /** The channel's local date of the digest. */
   digest_date: string;
-  paper_id: string;
+  /** A digest's header (rank 0, before its papers) or one of its papers. */
+  kind: Generated<DeliveryKind>;
+  /** Null for a header. */
+  paper_id: string | null;
   rank: number;
   state: DeliveryState;
   message_id: string | null;
@@ -163,20 +168,11 @@ export interface DigestsTable {
   window_from: string;
   window_to: string;
   paper_count: number;
-  header_state: HeaderState;
-  header_message_id: string | null;
-  header_attempts: Generated<number>;
-  /** A retried header waits until then. */
-  header_next_attempt_at: string | null;
   created_at: string;
-  /** The instance sending the header (header_state 'sending'); null otherwise. */
-  header_lease_owner: string | null;
-  header_lease_until: string | null;
 }
 
 /** On time; late but within the grace window; one catch-up after a long outage; a manager's post. */
 export type DigestKind = 'scheduled' | 'late' | 'catch-up' | 'manual';
-export type HeaderState = 'none' | 'planned' | 'sending' | 'sent' | 'failed';
 
 export interface SourceStatusTable {
   source: string;
@@ -234,6 +230,7 @@ export interface InstancesTable {
 }
 
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';
+export type DeliveryKind = 'header' | 'paper';
 
 export type PaperRow = Selectable<PapersTable>;
 export type NewPaperRow = Insertable<PapersTable>;

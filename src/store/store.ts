@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { DeliveriesRepo } from './deliveries.ts';
 import { singleProcessFleetLock, type FleetLock } from './fleet-lock.ts';
 import { InstancesRepo } from './instances.ts';
 import { OutboxRepo } from './outbox.ts';
@@ -39,7 +38,6 @@ export class Store {
   readonly schedules: SchedulesRepo;
   readonly votes: VotesRepo;
   readonly saves: SavesRepo;
-  readonly deliveries: DeliveriesRepo;
   readonly outbox: OutboxRepo;
   readonly sources: SourceStatusRepo;
   /** Running bot processes (register, heartbeat, who is live). */
@@ -71,7 +69,6 @@ export class Store {
     this.schedules = new SchedulesRepo(db);
     this.votes = new VotesRepo(db);
     this.saves = new SavesRepo(db);
-    this.deliveries = new DeliveriesRepo(db);
     this.outbox = new OutboxRepo(db, seam.claimLocking);
     this.sources = new SourceStatusRepo(db);
     this.instances = new InstancesRepo(db);

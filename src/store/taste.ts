@@ -44,13 +44,14 @@ export class TasteRepo {
       .innerJoin('channels as c', 'c.id', 'd.channel_id')
       .select(['d.paper_id', (eb) => eb.fn.max('d.updated_at').as('at')])
       .where('c.team_id', '=', teamId)
+      .where('d.kind', '=', 'paper')
       .where('d.state', '=', 'sent')
       .groupBy('d.paper_id')
       .orderBy('at', 'desc')
       .orderBy('d.paper_id')
       .limit(limit)
       .execute();
-    return rows.map((r) => r.paper_id);
+    return rows.flatMap((r) => (r.paper_id === null ? [] : [r.paper_id]));
   }
 
   /**
@@ -92,7 +93,7 @@ export class TasteRepo {
         .union(this.db.selectFrom('votes').select('paper_id').where('team_id', '=', teamId).where('paper_id', 'in', chunk))
         .union(this.db.selectFrom('saves').select('paper_id').where('team_id', '=', teamId).where('paper_id', 'in', chunk))
         .execute();
-      for (const r of rows) seen.add(r.paper_id);
+      for (const r of rows) if (r.paper_id !== null) seen.add(r.paper_id);
     }
     return seen;
   }

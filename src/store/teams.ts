@@ -84,6 +84,11 @@ export class TeamsRepo {
     await q.execute();
   }
 
+  /** Records what the adapter said about checking this channel before a re-post (null: it can). */
+  async setDuplicateCheckProblem(channelId: number, problem: string | null): Promise<void> {
+    await this.db.updateTable('channels').set({ duplicate_check_problem: problem }).where('id', '=', channelId).execute();
+  }
+
   /** Channels that get scheduled digests now: opted in, not paused, not disabled, team not disabled. */
   async deliverableChannels(): Promise<Array<ChannelRow & { platform: string }>> {
     return this.db

@@ -1,4 +1,5 @@
 import { parseActionId } from '../../src/commands/card-actions.ts';
+import { headerKeyOf } from '../../adapters/discord/render.ts';
 import { DELIVERY_EVENT_TYPE } from '../../adapters/slack/poster.ts';
 import type { FakeDiscord } from '../support/fake-discord/index.ts';
 import type { FakeSlack } from '../support/fake-slack/index.ts';
@@ -20,7 +21,7 @@ export function landedOnDiscord(fake: FakeDiscord, channelId: string): Landed {
     const customIds: string[] = m.components.flatMap((row: { components?: Array<{ custom_id?: string }> }) => (row.components ?? []).flatMap((c) => (c.custom_id ? [c.custom_id] : [])));
     const paperId = customIds.map(parseActionId).find((a) => a?.kind === 'vote')?.paperId;
     if (paperId) out.papers.push({ paperId, messageId: m.id });
-    else if (m.content.startsWith('**Paperboy')) out.headers.push(m.id);
+    else if (headerKeyOf(m)?.startsWith('h')) out.headers.push(m.id);
     else out.others.push(m.content);
   }
   return out;

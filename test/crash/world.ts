@@ -116,8 +116,9 @@ export async function deliveryProblems(world: World, fakes: { discord: FakeDisco
       continue;
     }
     const digest = digests[0]!;
-    if (digest.header_state !== 'sent' || !landed.headers.includes(digest.header_message_id ?? '')) {
-      problems.push(`${where}: header ${digest.header_state} as ${digest.header_message_id}, on the platform ${landed.headers.join(',')}`);
+    const header = await store.outbox.headerOf(digest.id);
+    if (header?.state !== 'sent' || !landed.headers.includes(header.message_id ?? '')) {
+      problems.push(`${where}: header ${header?.state} as ${header?.message_id}, on the platform ${landed.headers.join(',')}`);
     }
     for (const d of await store.outbox.deliveriesOf(digest.id)) {
       const onPlatform = landed.papers.find((p) => p.paperId === d.paper_id)?.messageId;

@@ -17,6 +17,8 @@ export interface DeliveryHarness {
   logger: ReturnType<typeof memoryLogger>;
   /** A console channel opted in with this schedule (times, zone, weekdays as typed). */
   channel(name: string, schedule?: string): Promise<number>;
+  /** Runs `/papers schedule` (times, zone, weekdays as typed) in the channel; returns the reply. */
+  schedule(name: string, schedule: string): Promise<string>;
   /** Lists the recorded HF papers of `fixtureDay` as if HF had listed them on `asDay`. */
   list(fixtureDay: string, asDay: string): Promise<void>;
   /** Ticks every minute from now until `iso` (inclusive), as the cron job would. */
@@ -34,7 +36,7 @@ export async function deliveryHarness(now: string): Promise<DeliveryHarness> {
   const poster = new RecordingPoster('console');
   app.posters.register(poster);
   const team = await store.teams.ensureTeam({ platform: 'console', externalId: 'lab' }, clock.now());
-  return {
+  const h: DeliveryHarness = {
     app,
     clock,
     poster,
@@ -42,24 +44,25 @@ export async function deliveryHarness(now: string): Promise<DeliveryHarness> {
     logger,
     async channel(name, schedule) {
       const ch = await store.teams.ensureChannel(team.id, { externalId: name }, clock.now());
-      if (schedule) {
-        const [times, timezone, weekdays] = schedule.split(' ');
-        const r = await runCommand(
-          {
-            command: 'schedule',
-            options: { times, timezone, weekdays },
-            team: { platform: 'console', externalId: 'lab' },
-            channel: { externalId: name },
-            user: { id: 'admin', isManager: () => true },
-            managerRequirement: 'a manager',
-          },
-          app.runtime,
-        );
-        if (r.error) throw new Error(r.text);
-      } else {
-        await store.teams.activate(ch.id, clock.now());
-      }
+      if (schedule) await h.schedule(name, schedule);
+      else await store.teams.activate(ch.id, clock.now());
       return ch.id;
+    },
+    async schedule(name, schedule) {
+      const [times, timezone, weekdays] = schedule.split(' ');
+      const r = await runCommand(
+        {
+          command: 'schedule',
+          options: { times, timezone, weekdays },
+          team: { platform: 'console', externalId: 'lab' },
+          channel: { externalId: name },
+          user: { id: 'admin', isManager: () => true },
+          managerRequirement: 'a manager',
+        },
+        app.runtime,
+      );
+      if (r.error) throw new Error(r.text);
+      return r.text;
     },
     async list(fixtureDay, asDay) {
       const items: IngestItem[] = hfDay(fixtureDay).items.map((it) => ({ ...it, listing: { ...it.listing!, day: asDay } }));
@@ -76,4 +79,5 @@ export async function deliveryHarness(now: string): Promise<DeliveryHarness> {
       store.db.selectFrom('digests').select(['digest_date', 'slot', 'kind', 'due_at', 'created_at', 'paper_count']).where('channel_id', '=', channelId).orderBy('id').execute(),
     close: () => app.close(),
   };
+  return h;
 }

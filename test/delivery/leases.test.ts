@@ -47,12 +47,11 @@ describe('leases', () => {
     await instances.register({ id: 'a', host: 'box-a', pid: 1 }, t0);
     await instances.register({ id: 'b', host: 'box-b', pid: 2 }, t0);
 
-    // The header first: while A sends it, B can claim nothing in the channel.
-    const header = await outbox.claimHeader(channelId, t0, lease('a', t0));
-    expect(header?.header_lease_owner).toBe('a');
-    expect(await outbox.claimHeader(channelId, t0, lease('b', t0))).toBeNull();
+    // The header first, a row like the papers: while A sends it, B can claim nothing in the channel.
+    const header = await outbox.claimNext(channelId, t0, lease('a', t0));
+    expect(header).toMatchObject({ kind: 'header', rank: 0, paper_id: null, lease_owner: 'a' });
     expect(await outbox.claimNext(channelId, t0, lease('b', t0))).toBeNull();
-    expect(await outbox.settleHeader(header!.id, { messageId: 'm0' }, 'a')).toBe(true);
+    expect(await outbox.markSent(header!.id, 'm0', t0, 'a')).toBe(true);
 
     const first = await outbox.claimNext(channelId, t0, lease('a', t0));
     expect(first).toMatchObject({ state: 'sending', attempts: 1, lease_owner: 'a', lease_until: '2026-08-21T09:01:00.000Z', claimed_at: t0.toISOString() });
@@ -73,7 +72,7 @@ describe('leases', () => {
     expect(await outbox.markRetry(first!.id, 'x', later, later, 'a')).toBe(false);
     expect(await outbox.renewLease(first!.id, lease('b', later))).toBe(true);
     expect(await outbox.markSent(first!.id, 'from-b', later, 'b')).toBe(true);
-    const settled = (await outbox.deliveriesOf(header!.id)).find((d) => d.id === first!.id)!;
+    const settled = (await outbox.deliveriesOf(header!.digest_id!)).find((d) => d.id === first!.id)!;
     expect(settled).toMatchObject({ state: 'sent', message_id: 'from-b', lease_owner: null, lease_until: null });
     // With nothing in flight, the next paper is free again.
     expect((await outbox.claimNext(channelId, later, lease('a', later)))?.rank).toBe(first!.rank + 1);
@@ -85,13 +84,14 @@ describe('leases', () => {
     const { outbox, instances } = h.app.store;
     const t0 = h.clock.now();
     await instances.register({ id: 'live', host: 'box', pid: 1 }, t0);
-    const header = await outbox.claimHeader(channelId, t0, lease('gone', t0));
-    expect(await outbox.recoverInFlight(t0)).toBe(0); // a header is not counted, but is released:
-    expect((await outbox.digest(header!.id))).toMatchObject({ header_state: 'planned', header_lease_owner: null });
-    const h2 = await outbox.claimHeader(channelId, t0, lease('live', t0));
-    expect(h2?.header_attempts).toBe(2);
+    const header = await outbox.claimNext(channelId, t0, lease('gone', t0));
+    expect(header?.kind).toBe('header');
+    expect(await outbox.recoverInFlight(t0)).toBe(1);
+    expect(await outbox.headerOf(header!.digest_id!)).toMatchObject({ state: 'planned', lease_owner: null });
+    const h2 = await outbox.claimNext(channelId, t0, lease('live', t0));
+    expect(h2).toMatchObject({ id: header!.id, attempts: 2 });
     expect(await outbox.recoverInFlight(t0)).toBe(0);
-    expect((await outbox.digest(header!.id))?.header_state).toBe('sending');
+    expect((await outbox.headerOf(header!.digest_id!))?.state).toBe('sending');
   });
 
   it('two instances planning the same slot at once: one digest, the loser plans nothing', async () => {

@@ -201,6 +201,102 @@ describe('failures', () => {
     expect((await h.app.store.teams.getChannel(dead))?.disabled_reason).toBeNull();
   });
 
+  it('papers queued when a channel was disabled are offered again after resume, while still in the window', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z'); // Friday
+    await h.list('2026-08-20', '2026-08-20'); // listed the day before the digest that fails
+    const soon = await h.channel('soon', '09:00 UTC daily');
+    const late = await h.channel('late', '09:00 UTC daily');
+    let closed = true;
+    h.poster.script = (_c, m) => (closed && m.kind === 'paper' ? { ok: false, action: 'disable-channel', reason: 'Missing Access (50001)' } : null);
+    await h.tickUntil('2026-08-21T09:05:00Z');
+    expect(await h.app.store.outbox.countByState(soon)).toEqual({ failed: 5 });
+    expect(h.poster.papersIn('soon')).toEqual([]);
+    closed = false;
+
+    await say('resume', 'soon');
+    await h.tickUntil('2026-08-22T09:05:00Z', 5);
+    // Saturday's window starts at Friday's digest, yet Friday's undelivered papers come: they were never posted.
+    expect(h.poster.papersIn('soon')).toHaveLength(5);
+    expect(await h.app.store.outbox.countByState(soon)).toEqual({ sent: 5 }); // the same rows, taken over: none doubled
+    const status = await say('status', 'soon');
+    expect(status.text).not.toContain('gave up');
+
+    // Resumed after the lookback has passed them (Monday: it reaches back to Friday): not offered any more.
+    await h.tickUntil('2026-08-24T08:00:00Z', 10);
+    await say('resume', 'late');
+    await h.tickUntil('2026-08-24T09:05:00Z');
+    expect(h.poster.papersIn('late')).toEqual([]);
+    expect(await h.app.store.outbox.countByState(late)).toEqual({ failed: 5 });
+  });
+
+  it('a paper given up after repeated failures is offered again, checked against the platform under its first key', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    let stuck: string | null = null;
+    let failing = true;
+    h.poster.script = (_c, m) => {
+      if (m.kind !== 'paper') return null;
+      stuck ??= m.card.paper.id;
+      return failing && m.card.paper.id === stuck ? { ok: false, action: 'retry', reason: 'HTTP 502' } : null;
+    };
+    await h.tickUntil('2026-08-21T10:00:00Z');
+    expect(h.poster.papersIn('lab')).toHaveLength(4);
+    expect(await h.app.store.outbox.countByState(ch)).toEqual({ sent: 4, failed: 1 });
+    const given = await h.app.store.outbox.deliveryOf(ch, stuck!);
+
+    failing = false;
+    await h.tickUntil('2026-08-22T09:05:00Z', 5);
+    expect(h.poster.papersIn('lab').filter((id) => id === stuck)).toHaveLength(1);
+    const again = h.poster.posts.find((p) => p.message.kind === 'paper' && p.message.card.paper.id === stuck)!.message;
+    // Its earlier tries may have landed: the same key, an attempt above 1, and when it was first tried.
+    expect(again.key).toBe(`d${given!.id}`);
+    expect(again.attempt).toBeGreaterThan(1);
+    expect(again.firstTriedAt?.toISOString()).toBe(new Date(given!.claimed_at!).toISOString());
+    // One row for it, now sent (Saturday also brought Friday's papers that did not fit).
+    const rows = await h.app.store.db.selectFrom('deliveries').select(['id', 'state']).where('channel_id', '=', ch).where('paper_id', '=', stuck!).execute();
+    expect(rows).toEqual([{ id: given!.id, state: 'sent' }]);
+    expect(Object.keys(await h.app.store.outbox.countByState(ch))).toEqual(['sent']);
+  });
+
+  it('a message the platform refuses as formed is given up at once; the channel goes on, nothing is retried', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    let refused: string | null = null;
+    const tries: string[] = [];
+    h.poster.script = (_c, m) => {
+      if (m.kind === 'header') return { ok: false, action: 'drop', reason: 'Discord 400 50035: Invalid Form Body' };
+      if (m.kind !== 'paper') return null;
+      refused ??= m.card.paper.id;
+      if (m.card.paper.id !== refused) return null;
+      tries.push(h!.clock.now().toISOString());
+      return { ok: false, action: 'drop', reason: 'Discord 400 50035: Invalid Form Body' };
+    };
+    await h.tickUntil('2026-08-21T09:00:00Z');
+    // Same tick: the header and one paper refused, the other four posted behind them.
+    expect(h.poster.papersIn('lab')).toHaveLength(4);
+    expect(await h.app.store.outbox.countByState(ch)).toEqual({ sent: 4, failed: 1 });
+    expect((await h.app.store.outbox.headerOf((await h.app.store.outbox.lastDigest(ch))!.id))?.state).toBe('failed');
+    await h.tickUntil('2026-08-21T11:00:00Z', 5);
+    expect(tries).toHaveLength(1);
+    expect((await h.app.store.outbox.deliveryOf(ch, refused!))?.last_error).toContain('50035');
+  });
+
+  it('/papers status says when the adapter cannot check the channel before a re-post, until it can again', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    await h.channel('lab', '09:00 UTC daily');
+    let problem: string | null = 'Slack answers missing_scope to reading its history; add the channels:history and groups:history scopes';
+    h.poster.script = (_c, m) => (m.kind === 'header' ? { ok: true, messageId: `h-${m.key}`, checkProblem: problem } : null);
+    await h.tickUntil('2026-08-21T09:01:00Z');
+    expect((await say('status')).text).toContain("I can't check this channel before re-sending a post whose outcome was unknown, so such a post may appear twice: Slack answers missing_scope");
+    problem = null;
+    await h.list('2026-08-20', '2026-08-22');
+    await h.tickUntil('2026-08-22T09:01:00Z', 5);
+    expect((await say('status')).text).not.toContain("can't check");
+  });
+
   it('after a crash mid-post, the uncertain post is re-sent with the same key and lands once', async () => {
     h = await deliveryHarness('2026-08-21T08:59:00Z');
     await h.list('2026-08-21', '2026-08-21');
@@ -210,11 +306,12 @@ describe('failures', () => {
     const channelId = (await h.app.store.teams.deliverableChannels())[0]!.id;
     // A process that crashed: its leases are still running, but it is no registered instance.
     const crashed = { owner: 'box:999:dead', until: new Date(h.clock.now().getTime() + 60_000) };
-    const header = await h.app.store.outbox.claimHeader(channelId, h.clock.now(), crashed);
-    await h.app.store.outbox.settleHeader(header!.id, { messageId: 'm0' }, crashed.owner);
+    const header = await h.app.store.outbox.claimNext(channelId, h.clock.now(), crashed);
+    expect(header?.kind).toBe('header');
+    await h.app.store.outbox.markSent(header!.id, 'm0', h.clock.now(), crashed.owner);
     // Simulate a crash after the platform accepted the post but before we recorded it.
     const claimed = await h.app.store.outbox.claimNext(channelId, h.clock.now(), crashed);
-    const paper = await h.app.store.papers.get(claimed!.paper_id);
+    const paper = await h.app.store.papers.get(claimed!.paper_id!);
     await h.poster.post('lab', { kind: 'paper', key: `d${claimed!.id}`, card: { paper: paper!, teamVotes: 0, saves: 0, voted: null, saved: null }, digestDate: '2026-08-21', attempt: 1 });
     expect(await h.app.delivery.recover()).toBe(1);
     await h.app.delivery.tick();

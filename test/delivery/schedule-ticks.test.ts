@@ -70,4 +70,51 @@ describe('the schedule lives in the database', () => {
     await h.tickUntil('2026-08-24T10:00:00Z', 5);
     expect((await h.digests(ch)).map((d) => d.digest_date)).toEqual(['2026-08-21', '2026-08-24']);
   });
+
+  it('a schedule change never fires a slot that had passed when it was made, and says when it will', async () => {
+    h = await deliveryHarness('2026-08-19T08:00:00Z'); // Wednesday
+    await h.list('2026-08-17', '2026-08-19');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    await h.tickUntil('2026-08-19T11:00:00Z');
+    const reply = await h.schedule('lab', '10:00');
+    expect(reply).toContain('Next: Thu 20 Aug, 10:00 UTC');
+    await h.tickUntil('2026-08-20T10:05:00Z');
+    const digests = await h.digests(ch);
+    expect(digests.map((d) => `${d.digest_date} ${d.slot} ${d.kind}`)).toEqual(['2026-08-19 09:00 scheduled', '2026-08-20 10:00 scheduled']);
+    expect(h.poster.headersIn('lab')).toHaveLength(2);
+    expect(h.poster.headersIn('lab').filter((t) => /late/.test(t))).toEqual([]);
+  });
+
+  it('a new time keeps the channel\'s weekdays and time zone', async () => {
+    h = await deliveryHarness('2026-08-21T06:00:00Z'); // Friday
+    const ch = await h.channel('lab', '09:00 Europe/Berlin daily');
+    const reply = await h.schedule('lab', '10:00');
+    expect(reply).toContain('10:00 Europe/Berlin, daily');
+    expect(await h.app.store.schedules.get(ch)).toMatchObject({ times: ['10:00'], timezone: 'Europe/Berlin', weekdays: [1, 2, 3, 4, 5, 6, 7] });
+    await h.tickUntil('2026-08-23T09:00:00Z', 5);
+    // Saturday and Sunday too, at 10:00 Berlin (08:00 UTC in summer).
+    expect((await h.digests(ch)).map((d) => `${d.digest_date} ${d.due_at.slice(11, 16)}`)).toEqual(['2026-08-21 08:00', '2026-08-22 08:00', '2026-08-23 08:00']);
+  });
+
+  it('typing the same schedule again does not drop a slot that is still waiting', async () => {
+    h = await deliveryHarness('2026-08-19T08:58:00Z');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    h.health.ready = false; // nothing listed and a source down: the 09:00 digest waits
+    await h.tickUntil('2026-08-19T09:04:00Z');
+    expect(await h.digests(ch)).toHaveLength(0);
+    await h.schedule('lab', '09:00 UTC daily');
+    h.health.ready = true;
+    await h.tickUntil('2026-08-19T09:05:00Z');
+    expect((await h.digests(ch)).map((d) => `${d.digest_date} ${d.slot}`)).toEqual(['2026-08-19 09:00']);
+  });
+
+  it('"Next:" skips a slot whose digest was already posted (a zone change brings the same local time back)', async () => {
+    h = await deliveryHarness('2026-08-19T08:00:00Z');
+    const ch = await h.channel('lab', '09:00 UTC daily');
+    await h.tickUntil('2026-08-19T09:30:00Z');
+    const reply = await h.schedule('lab', '09:00 America/New_York');
+    expect(reply).toContain('Next: Thu 20 Aug, 09:00 America/New_York');
+    await h.tickUntil('2026-08-20T14:00:00Z', 5);
+    expect((await h.digests(ch)).map((d) => `${d.digest_date} ${d.slot}`)).toEqual(['2026-08-19 09:00', '2026-08-20 09:00']);
+  });
 });

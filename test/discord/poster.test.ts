@@ -29,6 +29,11 @@ describe('classifyDiscordError', () => {
     expect(classifyDiscordError(new Error('Expected token to be set for this request, but none was present')).action).toBe('disable-team');
   });
 
+  it('gives up the message alone on a 400 to a POST (Invalid Form Body): sending it again cannot pass', () => {
+    expect(classifyDiscordError(apiError(400, 50035, 'Invalid Form Body'))).toMatchObject({ ok: false, action: 'drop' });
+    expect(classifyDiscordError(apiError(400, 50006, 'Cannot send an empty message'))).toMatchObject({ ok: false, action: 'drop' });
+  });
+
   it('retries 5xx, network failures and rate limits the library gave up on', () => {
     expect(classifyDiscordError(new HTTPError(503, 'Service Unavailable', 'POST', 'u', { body: {} })).action).toBe('retry');
     expect(classifyDiscordError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({ action: 'retry', reason: 'network: ECONNREFUSED' });
@@ -115,6 +120,21 @@ describe('posting through discord.js REST to the fake', () => {
     const [paperPost, headerPost] = posts().slice(-2).map((c) => c.body);
     for (const body of [paperPost, headerPost]) expect(body.allowed_mentions).toEqual({ parse: [] });
     expect(paperPost.embeds[0].title).toContain('\\<@&123>');
-    expect(headerPost.content).toContain('\\<@&123>');
+    expect(headerPost.embeds[0].title).toContain('\\<@&123>');
+  });
+
+  it('gives "drop" for 400 Invalid Form Body: one request, logged with the payload\'s shape, not its text', async () => {
+    const errors = { embeds: { '0': { description: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 4096 or fewer in length.' }] } } } };
+    h.fake.script('POST', /^\/channels\/\d+\/messages$/, { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors } });
+    const before = posts().length;
+    const mark = h.logger.entries.length;
+    const outcome = await h.adapter.poster.post(CHANNEL_ID, paperMessage('malformed'));
+    expect(outcome).toMatchObject({ ok: false, action: 'drop', reason: expect.stringContaining('50035') });
+    expect(posts().length - before).toBe(1);
+    const logged = h.logger.entries.slice(mark).find((e) => e.msg === 'discord refused the message as formed; given up, not retried')!;
+    expect(logged).toBeDefined();
+    expect((logged.shape as any).embeds[0].title).toBe(`<${card.paper.title.length} chars>`);
+    expect(JSON.stringify(logged)).not.toContain(card.paper.title);
+    expect(logged.reason).toContain('embeds[0].description[BASE_TYPE_MAX_LENGTH]');
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reactionAction } from '../../adapters/discord/reactions.ts';
 import { buildCards } from '../../src/commands/cards.ts';
+import { postThroughOutbox } from '../support/outbox-post.ts';
 import { reactionAdd, reactionRemove, type FakeUser } from '../support/fake-discord/index.ts';
 import { ALICE, APP_ID, BOB, CHANNEL_ID, GUILD, OTHER_BOT, PAPER_ID, startHarness, type Harness } from './harness.ts';
 
@@ -25,11 +26,8 @@ describe('reactions on a posted digest paper', () => {
     const channel = await h.store.teams.ensureChannel(team.id, { externalId: CHANNEL_ID }, now);
     teamId = team.id;
     const [card] = await buildCards(h.store, team.id, null, [(await h.store.papers.get(PAPER_ID))!]);
-    // Posted the way the digest posts it, then recorded as delivered.
-    const outcome = await h.adapter.poster.post(CHANNEL_ID, { kind: 'paper', key: 'reaction-test', card: card!, digestDate: '2026-08-18' });
-    if (!outcome.ok) throw new Error(`post failed: ${outcome.reason}`);
-    messageId = outcome.messageId;
-    await h.store.deliveries.recordPosted({ channelId: channel.id, digestDate: '2026-08-18', paperId: PAPER_ID, rank: 1, messageId }, now);
+    // Posted through the outbox, as the digest posts it.
+    ({ messageId } = await postThroughOutbox(h.store, h.adapter.poster, { channelId: channel.id, externalId: CHANNEL_ID, digestDate: '2026-08-18', slot: 'test' }, card!, now));
   });
   afterEach(() => h.fake.assertNoUnmatched());
   afterAll(async () => h?.close());

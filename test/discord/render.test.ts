@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DISCORD_LIMITS as L } from '../../adapters/discord/limits.ts';
-import { embedLength, renderCardButtons, renderCardEmbed, renderCards, renderOutbound, renderReply, replaceCard } from '../../adapters/discord/render.ts';
+import { embedLength, headerKeyOf, renderCardButtons, renderCardEmbed, renderCards, renderOutbound, renderReply, replaceCard } from '../../adapters/discord/render.ts';
 import { escapePaperText, escapeReplyText, splitText, truncate } from '../../adapters/discord/text.ts';
 import { parseActionId } from '../../src/commands/card-actions.ts';
 import type { PaperCard } from '../../src/commands/types.ts';
@@ -171,7 +171,9 @@ describe('outbound', () => {
     expect(p.embeds).toHaveLength(1);
     expect(p.components[0]!.components[0]).toMatchObject({ label: 'Upvote (2)' });
     const h = renderOutbound({ kind: 'header', key: 'h', title: 'Digest @everyone', text: '3 papers', digestDate: '2026-08-18' });
-    expect(h.content).toContain('Digest');
+    expect(h.embeds[0]).toMatchObject({ title: 'Digest @everyone', description: '3 papers', footer: { text: 'Paperboy · h' } });
+    expect(headerKeyOf(h)).toBe('h');
+    expect(headerKeyOf(p)).toBeNull();
     for (const m of [p, h, renderOutbound({ kind: 'notice', key: 'n', text: '<@&123> hi' })]) expect(m.allowed_mentions).toEqual({ parse: [] });
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCards } from '../../src/commands/cards.ts';
+import { addDays } from '../../src/domain/clock.ts';
+import { postThroughOutbox } from '../support/outbox-post.ts';
 import { blockActionsPayload, reactionEnvelope, slackJsonFixture, type ReactionFields } from '../support/fake-slack/slack-requests.ts';
 import { CHANNEL, PEOPLE, responseId, startHarness, TEAM, type Harness } from './harness.ts';
 
@@ -17,17 +19,17 @@ beforeEach(async () => {
   await h.runtime.store.db.deleteFrom('saves').execute();
 });
 
-/** Posts a paper as the digest would, and records the delivery the way the outbox does. */
+let posts = 0;
+
+/** Posts a paper through the outbox, as the digest does. */
 async function digestPost(paperId = PAPER, channel = CHANNEL): Promise<{ ts: string; teamId: number }> {
   const { store, clock } = h.runtime;
   const team = await store.teams.ensureTeam({ platform: 'slack', externalId: TEAM }, clock.now());
   const ch = await store.teams.ensureChannel(team.id, { externalId: channel }, clock.now());
   const paper = (await store.papers.get(paperId))!;
   const [card] = await buildCards(store, team.id, null, [paper], new Map([[paperId, 'topic: video detection']]));
-  const out = await h.adapter.poster.post(channel, { kind: 'paper', key: `test:${channel}:${paperId}:${Math.random()}`, card: card!, digestDate: '2026-08-17' });
-  if (!out.ok) throw new Error(`post failed: ${out.reason}`);
-  await store.deliveries.recordPosted({ channelId: ch.id, digestDate: '2026-08-17', paperId, rank: 1, messageId: out.messageId }, clock.now());
-  return { ts: out.messageId, teamId: team.id };
+  const { messageId } = await postThroughOutbox(store, h.adapter.poster, { channelId: ch.id, externalId: channel, digestDate: addDays('2026-08-17', posts++), slot: 'test' }, card!, clock.now());
+  return { ts: messageId, teamId: team.id };
 }
 
 function stored(ts: string) {

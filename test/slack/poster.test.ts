@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { boltLogger } from '../../adapters/slack/bolt-logger.ts';
 import { createClient, POST_RETRY } from '../../adapters/slack/client.ts';
-import { classifySlackError, DELIVERY_EVENT_TYPE, SlackPoster } from '../../adapters/slack/poster.ts';
+import { classifySlackError, DELIVERY_EVENT_TYPE, RETRY_LOOKBACK_SLACK_MS, SlackPoster } from '../../adapters/slack/poster.ts';
 import { buildCards } from '../../src/commands/cards.ts';
 import type { PaperCard } from '../../src/commands/types.ts';
 import type { OutboundMessage } from '../../src/delivery/port.ts';
@@ -46,7 +46,7 @@ describe('SlackPoster', () => {
   it('posts a paper with its delivery key in message metadata and no link unfurls', async () => {
     const msg = paperMessage();
     const out = await poster().post('C1', msg);
-    expect(out).toEqual({ ok: true, messageId: fake.channel('C1')[0]!.ts });
+    expect(out).toMatchObject({ ok: true, messageId: fake.channel('C1')[0]!.ts });
     const call = fake.callsTo('chat.postMessage')[0]!;
     expect(call.token).toBe(TOKEN);
     expect(call.params).toMatchObject({ channel: 'C1', unfurl_links: false, unfurl_media: false, metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { key: msg.key } } });
@@ -95,7 +95,7 @@ describe('SlackPoster', () => {
     expect(fake.channel('C1')).toHaveLength(1); // Slack did post it
 
     const again = await p.post('C1', msg);
-    expect(again).toEqual({ ok: true, messageId: fake.channel('C1')[0]!.ts });
+    expect(again).toMatchObject({ ok: true, messageId: fake.channel('C1')[0]!.ts });
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
     expect(fake.callsTo('conversations.history').at(-1)!.params).toMatchObject({ channel: 'C1', include_all_metadata: true });
   });
@@ -105,7 +105,7 @@ describe('SlackPoster', () => {
     expect((await poster().post('C1', msg)).ok).toBe(true);
 
     const restarted = poster();
-    expect(await restarted.post('C1', msg)).toEqual({ ok: true, messageId: fake.channel('C1')[0]!.ts });
+    expect(await restarted.post('C1', msg)).toMatchObject({ ok: true, messageId: fake.channel('C1')[0]!.ts });
     expect((await restarted.post('C1', paperMessage())).ok).toBe(true);
     expect((await restarted.post('C1', paperMessage())).ok).toBe(true);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(3);
@@ -120,6 +120,35 @@ describe('SlackPoster', () => {
     expect((await poster().post('C1', { ...paperMessage(), attempt: 2 })).ok).toBe(true);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
     expect(logger.entries.some((e) => e.msg === 'slack history check failed; posting without it' && String(e.fix).includes('groups:history'))).toBe(true);
+  });
+
+  it('a retry in a busy channel pages back to its first try: found below 250 newer messages, not posted twice', async () => {
+    const msg = paperMessage();
+    fake.script('chat.postMessage', { lose: true });
+    expect(await poster().post('C1', msg)).toMatchObject({ ok: false, action: 'retry' });
+    const landed = fake.channel('C1')[0]!;
+    const firstTriedAt = new Date(Number(landed.ts) * 1000 - 1000); // on Slack's clock, a moment before it landed
+    for (let i = 0; i < 250; i++) fake.seedMessage('C1', { text: `chatter ${i}`, user: 'U0PEOPLE', bot_id: undefined });
+
+    // Another process (it remembers nothing) retries the post.
+    const readsBefore = fake.callsTo('conversations.history').length;
+    const retried = await poster().post('C1', { ...msg, attempt: 2, firstTriedAt });
+    expect(retried).toMatchObject({ ok: true, messageId: landed.ts });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    const reads = fake.callsTo('conversations.history').slice(readsBefore);
+    expect(reads).toHaveLength(2); // 200 newest, then the page holding the post
+    expect(Number(reads[0]!.params.oldest)).toBeCloseTo((firstTriedAt.getTime() - RETRY_LOOKBACK_SLACK_MS) / 1000, 3);
+    expect(reads[1]!.params.cursor).toBeTruthy();
+  });
+
+  it('without the history scope, says so with each post; once the history reads again, says it is fine', async () => {
+    fake.script('conversations.history', { error: 'missing_scope' });
+    const p = poster();
+    const first = await p.post('C1', paperMessage());
+    expect(first).toMatchObject({ ok: true, checkProblem: expect.stringContaining('channels:history and groups:history') });
+    expect(await p.post('C1', paperMessage())).toMatchObject({ ok: true, checkProblem: expect.stringContaining('missing_scope') });
+    // A retry reads the history (scope granted meanwhile): the problem is gone.
+    expect(await p.post('C1', { ...paperMessage(), attempt: 2 })).toMatchObject({ ok: true, checkProblem: null });
   });
 
   it('says which channels and workspaces to stop posting to', async () => {

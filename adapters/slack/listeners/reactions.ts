@@ -52,7 +52,7 @@ export async function handleReaction(e: ReactionEvent, meta: { eventId: string; 
     const { store } = ctx.runtime;
     const team = await store.teams.findTeam('slack', meta.teamId);
     const channel = team && (await store.teams.findChannel(team.id, e.item.channel));
-    const delivery = channel && (await store.deliveries.byMessage(channel.id, e.item.ts));
+    const delivery = channel && (await store.outbox.byMessage(channel.id, e.item.ts));
     if (!delivery) {
       log.debug('slack reaction ignored', { why: 'not on a digest paper message' });
       return;

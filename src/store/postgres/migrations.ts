@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { MOVE_HEADERS } from '../header-rows-sql.ts';
 import { TERM_STATS_ROW } from '../term-vectors.ts';
 
 /**
@@ -221,6 +222,16 @@ CREATE TRIGGER papers_search_update AFTER UPDATE OF title, abstract, authors_tex
 `;
 
 /** Mirrors SQLite's 0005 (migration-0005-leases-instances.ts): claim leases and the running instances. */
+const headerRows = `
+ALTER TABLE channels ADD COLUMN duplicate_check_problem text;
+ALTER TABLE deliveries ADD COLUMN kind text NOT NULL DEFAULT 'paper', ALTER COLUMN paper_id DROP NOT NULL;
+`;
+
+const dropDigestHeaders = `
+ALTER TABLE digests DROP COLUMN header_state, DROP COLUMN header_message_id, DROP COLUMN header_attempts,
+  DROP COLUMN header_next_attempt_at, DROP COLUMN header_lease_owner, DROP COLUMN header_lease_until;
+`;
+
 const leasesInstances = `
 ALTER TABLE deliveries ADD COLUMN lease_owner text, ADD COLUMN lease_until timestamptz;
 ALTER TABLE digests ADD COLUMN header_lease_owner text, ADD COLUMN header_lease_until timestamptz;
@@ -253,6 +264,15 @@ export const postgresMigrations: Record<string, Migration> = {
   '0003_search_doc_in_row': {
     async up(db: Kysely<any>) {
       await sql`ALTER TABLE papers_search ALTER COLUMN doc SET STORAGE MAIN`.execute(db);
+    },
+  },
+  // As SQLite's 0006: a digest's header becomes an ordinary outbox row; and why the platform
+  // check before a re-post cannot run in a channel.
+  '0004_header_rows': {
+    async up(db: Kysely<any>) {
+      await sql.raw(headerRows).execute(db);
+      await sql.raw(MOVE_HEADERS).execute(db);
+      await sql.raw(dropDigestHeaders).execute(db);
     },
   },
 };
