@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { TERM_STATS_ROW } from '../term-vectors.ts';
+import { reindexAllDocs } from './ts-search.ts';
 
 /**
  * PostgreSQL's schema: the end state of the SQLite migrations (src/store/sqlite/migration-*),
@@ -253,6 +254,18 @@ export const postgresMigrations: Record<string, Migration> = {
   '0003_search_doc_in_row': {
     async up(db: Kysely<any>) {
       await sql`ALTER TABLE papers_search ALTER COLUMN doc SET STORAGE MAIN`.execute(db);
+    },
+  },
+  // Mirrors SQLite's 0008 (migration-0008-author-variants-feeds.ts): author names indexed with
+  // their initials aliases (every search document rewritten), and channels' Atom feed tokens.
+  '0006_author_variants_feeds': {
+    async up(db: Kysely<any>) {
+      await reindexAllDocs(db);
+      await sql`CREATE TABLE channel_feeds (
+        channel_id integer PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+        token text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL
+      )`.execute(db);
     },
   },
 };

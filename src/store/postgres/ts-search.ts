@@ -137,6 +137,22 @@ const STEM_DF_SQL = (stems: string[]) => sql<{ stem: string; df: string }>`
   SELECT w.stem, (SELECT COALESCE(sum(df), 0) FROM words WHERE word >= w.stem AND word < w.stem || ${'\uffff'}) AS df
   FROM unnest(${stems}::text[]) AS w(stem)`;
 
+/** Rewrites every paper's search document (a migration's, when what is indexed changes). */
+export async function reindexAllDocs(db: Kysely<any>): Promise<void> {
+  for (let cursor = 0; ; ) {
+    const rows: DocSource[] = await db
+      .selectFrom('papers')
+      .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
+      .where('seq', '>', cursor)
+      .orderBy('seq')
+      .limit(INDEX_ROWS)
+      .execute();
+    if (rows.length === 0) return;
+    await writeDocs(db, rows);
+    cursor = rows[rows.length - 1]!.seq;
+  }
+}
+
 /** Papers read and indexed per statement. */
 const INDEX_ROWS = 2_000;
 
