@@ -136,6 +136,17 @@ describe('/papers on Slack', () => {
     expect(bib).toContain('2608.14290');
   });
 
+  it('shows the CSL-JSON export privately as code blocks that are each a valid CSL-JSON array', async () => {
+    await h.command('save 2608.14391 read me');
+    await h.command('save 2608.14290');
+    const r = await h.command('export csl-json');
+    expect(r.body.response_type).toBe('ephemeral');
+    const code = (r.body.blocks as Array<Record<string, any>>).filter((b) => b.type === 'section' && b.text.text.startsWith('```'));
+    const items = code.flatMap((b) => JSON.parse((b.text.text as string).slice(3, -3).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Array<{ number: string; note?: string }>);
+    expect(items.map((i) => i.number).sort()).toEqual(['arXiv:2608.14290', 'arXiv:2608.14391']);
+    expect(items.find((i) => i.number === 'arXiv:2608.14391')!.note).toBe('read me');
+  });
+
   it('keeps mentions in paper text inert', async () => {
     const p = (await h.runtime.store.papers.get('2608.14391'))!;
     await h.runtime.store.papers.upsertMany([{ paper: { ...p, title: 'Ping <!channel> and <!here> & <@U024BE7LH>', aiSummary: 'See <https://evil.example|this> <!subteam^S123>' }, listing: null }], new Date());
