@@ -19,6 +19,7 @@ const POSTGRES_SUITES = [
   'test/delivery/*.test.ts',
   'test/relevance/term-vectors.test.ts',
   'test/ingest/{first-run,ingest,poller}.test.ts',
+  'test/feeds/*.test.ts',
   'test/store/*.test.ts',
   'test/cli/cli-postgres.test.ts',
 ];

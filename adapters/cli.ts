@@ -10,6 +10,7 @@ export const cliTable: CliTable = {
   ingest: { summary: 'load papers from a file, or fetch them from Hugging Face or arXiv', load: async () => (await import('../src/cli/ingest.ts')).ingestCommand },
   search: { summary: 'search the store; --json prints [{id, title, ...}] best first', load: async () => (await import('../src/cli/search.ts')).searchCli },
   digest: { summary: "show what a channel's next digest would post", load: async () => (await import('./console/cli.ts')).digestCli },
+  feed: { summary: "print a channel's Atom feed (the papers posted there, newest first)", load: async () => (await import('./console/cli.ts')).feedCli },
   'discord:register': { summary: 'register /papers with Discord (sends it only when it changed)', load: async () => (await import('./discord/cli.ts')).discordRegisterCommand },
   'discord:invite': { summary: 'print the link that adds the bot to a Discord server', load: async () => (await import('./discord/cli.ts')).discordInviteCommand },
   'slack:manifest': { summary: 'print the Slack app manifest (--write refreshes slack/manifest.json)', load: async () => (await import('./slack/cli.ts')).slackManifestCommand },

@@ -7,6 +7,8 @@ import type { Config } from '../src/config.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { startPresence } from '../src/delivery/presence.ts';
 import { startTicker } from '../src/delivery/ticker.ts';
+import { feedRequestHandler } from '../src/feeds/http.ts';
+import { serveHandlers } from '../src/feeds/server.ts';
 import { ensurePapers } from '../src/ingest/first-run.ts';
 import { SourcePoller } from '../src/ingest/poller.ts';
 import { polledSources } from '../src/ingest/sources.ts';
@@ -18,6 +20,7 @@ import { openStore } from '../src/store/store.ts';
 import { identityFrom } from './console/cli.ts';
 import { ConsolePoster } from './console/poster.ts';
 import { runConsoleSession } from './console/session.ts';
+import type { HttpRoute } from './slack/index.ts';
 import type { PlatformAdapter } from './types.ts';
 
 /** An offline first screen should not wait long for a network that is not there. */
@@ -59,12 +62,16 @@ export const startCli: CliCommand = {
       logger,
       settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
     });
-    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me });
+    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me, publicUrl: config.publicUrl });
     const adapters: PlatformAdapter[] = [];
     let ticker: { stop(): Promise<void> } | null = null;
+    let http: { close(): Promise<void> } | null = null;
     try {
       if (platforms) {
-        adapters.push(...(await startPlatforms(config, app, logger)));
+        const feeds = feedRequestHandler({ store, clock: systemClock, logger, publicUrl: config.publicUrl });
+        adapters.push(...(await startPlatforms(config, app, logger, [{ path: '/feeds/:file', handler: feeds }])));
+        // Slack's HTTP receiver holds PAPERBOY_PORT and serves the feeds itself; otherwise nothing does yet.
+        if (!config.slack || config.slack.appToken) http = await serveHandlers(config.port, [feeds]);
       }
       if (!platforms) app.posters.register(new ConsolePoster(say));
       await app.delivery.recover();
@@ -82,6 +89,7 @@ export const startCli: CliCommand = {
     } finally {
       shutdown.abort();
       await ticker?.stop();
+      await http?.close();
       await Promise.allSettled(adapters.map((a) => a.stop()));
       await presence.stop();
       await app.close();
@@ -91,7 +99,7 @@ export const startCli: CliCommand = {
 };
 
 /** Starts each configured platform; a start-up failure (bad token, bad secret) fails the whole start. */
-async function startPlatforms(config: Config, app: App, logger: Logger): Promise<PlatformAdapter[]> {
+async function startPlatforms(config: Config, app: App, logger: Logger, httpRoutes: readonly HttpRoute[]): Promise<PlatformAdapter[]> {
   const started: PlatformAdapter[] = [];
   try {
     if (config.discord) {
@@ -103,7 +111,7 @@ async function startPlatforms(config: Config, app: App, logger: Logger): Promise
     }
     if (config.slack) {
       const { startSlack } = await import('./slack/index.ts');
-      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port }));
+      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port, httpRoutes }));
     }
   } catch (e) {
     await Promise.allSettled(started.map((a) => a.stop()));

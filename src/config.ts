@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** Connections per process when PAPERBOY_DB is a PostgreSQL URL. */
   PAPERBOY_PG_POOL: z.coerce.number().int().min(2, 'PAPERBOY_PG_POOL must be at least 2 (the fleet lock holds one connection while work runs on another)').max(1000).default(10),
   PAPERBOY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** How people reach PAPERBOY_PORT (feed links); default http://localhost:<port>. */
+  PAPERBOY_PUBLIC_URL: url('PAPERBOY_PUBLIC_URL').optional(),
   PAPERBOY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   HF_API_URL: url('HF_API_URL').default('https://huggingface.co'),
   ARXIV_API_URL: url('ARXIV_API_URL').default('https://export.arxiv.org'),
@@ -48,6 +50,8 @@ export interface Config {
   /** PostgreSQL pool size (PAPERBOY_PG_POOL). */
   pgPool: number;
   port: number;
+  /** PAPERBOY_PUBLIC_URL, else http://localhost:<port>: the base of channels' feed URLs. */
+  publicUrl: string;
   logLevel: Env['PAPERBOY_LOG_LEVEL'];
   sources: { hfBaseUrl: string; arxivBaseUrl: string; arxivCategories: string[]; timeoutMs: number; pollIntervalMs: number };
   delivery: { graceMs: number; concurrency: number; header: boolean; leaseMs: number };
@@ -94,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dbPath: e.PAPERBOY_DB,
     pgPool: e.PAPERBOY_PG_POOL,
     port: e.PAPERBOY_PORT,
+    publicUrl: (e.PAPERBOY_PUBLIC_URL ?? `http://localhost:${e.PAPERBOY_PORT}`).replace(/\/+$/, ''),
     logLevel: e.PAPERBOY_LOG_LEVEL,
     sources: {
       hfBaseUrl: e.HF_API_URL,

@@ -84,6 +84,8 @@ export interface CommandServices {
   postDigestNow(channelId: number): Promise<DigestPostResult>;
   /** The commands, for help. */
   commands(): readonly CommandSpec[];
+  /** The public URL of a channel's Atom feed (PAPERBOY_PUBLIC_URL); without it, replies give the path. */
+  feedUrl?(token: string): string;
 }
 
 export interface DigestPostResult {
