@@ -20,6 +20,7 @@ const POSTGRES_SUITES = [
   'test/relevance/term-vectors.test.ts',
   'test/ingest/{first-run,ingest,poller}.test.ts',
   'test/feeds/*.test.ts',
+  'test/sources/arxiv-rss.test.ts',
   'test/store/*.test.ts',
   'test/cli/cli-postgres.test.ts',
 ];
