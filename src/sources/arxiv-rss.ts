@@ -1,10 +1,9 @@
-import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { arxivLinks, normalizeSpace, parseArxivId, type IngestItem, type Paper } from '../domain/paper.ts';
+import { normalizeSpace, parseArxivId, type IngestItem } from '../domain/paper.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { fail, getXml, ok, type HttpOptions, type SourceResult } from './http.ts';
 import type { ParsedItems } from './parsed.ts';
-import { isArxivCategory } from './arxiv.ts';
+import { arxivPaper, arxivXmlParser, isArxivCategory, Text } from './arxiv.ts';
 
 /*
  * arXiv's daily announcements (rss.arxiv.org, RSS 2.0): exactly what arXiv announced in the
@@ -16,18 +15,7 @@ import { isArxivCategory } from './arxiv.ts';
  * The listing day is the announcement day (the channel's pubDate, in arXiv's own time zone).
  */
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  isArray: (_name, jpath) => ARRAY_PATHS.has(String(jpath)),
-});
-const ARRAY_PATHS = new Set(['rss.channel.item', 'rss.channel.item.category']);
-
-const Text = z
-  .union([z.string(), z.number(), z.object({ '#text': z.union([z.string(), z.number()]).optional() })])
-  .transform((v) => (typeof v === 'object' ? String(v['#text'] ?? '') : String(v)));
+const parser = arxivXmlParser(['rss.channel.item', 'rss.channel.item.category']);
 
 const Item = z.object({
   title: Text,
@@ -122,26 +110,15 @@ function toItem(raw: unknown, day: string | null): { item: IngestItem; type: Ann
   const title = normalizeSpace(e.title);
   if (!title) return `${id}: no title`;
   const version = Number(/v(\d+)\s*$/.exec(e.guid ?? '')?.[1] ?? /^\s*arXiv:\S+?v(\d+)\s/.exec(e.description ?? '')?.[1] ?? 1);
-  const paper: Paper = {
+  const paper = arxivPaper({
     id,
     title,
-    abstract: normalizeSpace((e.description ?? '').replace(ABSTRACT_PREFIX, '')),
-    authors: (e.creator ?? '')
-      .split(/\s*,\s*/)
-      .map((a) => normalizeSpace(a.replace(/^and\s+/, '')))
-      .filter(Boolean),
-    org: null,
+    abstract: (e.description ?? '').replace(ABSTRACT_PREFIX, ''),
+    authors: (e.creator ?? '').split(/\s*,\s*/).map((a) => a.replace(/^and\s+/, '')),
     // A first version was submitted just before this announcement; a later one's first date is not in the feed.
     publishedAt: version === 1 && day ? `${day}T00:00:00.000Z` : null,
-    upvotes: 0,
-    comments: 0,
-    links: { ...arxivLinks(id), hf: null, github: null, project: null },
-    thumbnailUrl: null,
-    aiSummary: null,
-    keywords: [],
     categories: [...new Set((e.category ?? []).map((c) => c.trim()).filter(Boolean))],
-    source: 'arxiv',
-  };
+  });
   return { item: { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null }, type: type as AnnounceType, version };
 }
 

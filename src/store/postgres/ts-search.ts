@@ -52,18 +52,7 @@ export class TsSearchIndex implements SearchIndex {
   async indexNewPapers(trx: Kysely<Database>, afterSeq: number): Promise<void> {
     const stale = await sql<{ seq: number }>`DELETE FROM papers_search_stale RETURNING seq`.execute(trx);
     const restale = stale.rows.map((r) => r.seq);
-    for (let cursor = afterSeq; ; ) {
-      const rows = await trx
-        .selectFrom('papers')
-        .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
-        .where('seq', '>', cursor)
-        .orderBy('seq')
-        .limit(INDEX_ROWS)
-        .execute();
-      if (rows.length === 0) break;
-      await writeDocs(trx, rows);
-      cursor = rows[rows.length - 1]!.seq;
-    }
+    await indexPapersAfter(trx, afterSeq);
     for (let i = 0; i < restale.length; i += INDEX_ROWS) {
       const rows = await trx
         .selectFrom('papers')
@@ -138,8 +127,13 @@ const STEM_DF_SQL = (stems: string[]) => sql<{ stem: string; df: string }>`
   FROM unnest(${stems}::text[]) AS w(stem)`;
 
 /** Rewrites every paper's search document (a migration's, when what is indexed changes). */
-export async function reindexAllDocs(db: Kysely<any>): Promise<void> {
-  for (let cursor = 0; ; ) {
+export function reindexAllDocs(db: Kysely<any>): Promise<void> {
+  return indexPapersAfter(db, 0);
+}
+
+/** Writes the search documents of the papers with seq above `afterSeq`, a batch at a time. */
+async function indexPapersAfter(db: Kysely<Database>, afterSeq: number): Promise<void> {
+  for (let cursor = afterSeq; ; ) {
     const rows: DocSource[] = await db
       .selectFrom('papers')
       .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
