@@ -12,9 +12,11 @@ export async function serveHandlers(port: number, handlers: readonly HttpHandler
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (e: NodeJS.ErrnoException) =>
+      reject(new Error(`Could not listen on port ${port} for channels' feeds (${e.code ?? e.message}). Set PAPERBOY_PORT to a free port.`, { cause: e }));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });

@@ -126,3 +126,10 @@ describe('/papers feed', () => {
     expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
   });
 });
+
+describe('the feed server', () => {
+  it('names PAPERBOY_PORT when the port is taken', async () => {
+    const port = Number(new URL(base).port);
+    await expect(serveHandlers(port, [], '127.0.0.1')).rejects.toThrow(`Could not listen on port ${port} for channels' feeds (EADDRINUSE). Set PAPERBOY_PORT to a free port.`);
+  });
+});
