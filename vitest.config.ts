@@ -14,11 +14,13 @@ const CI = Boolean(process.env.CI) && process.env.CI !== '0' && process.env.CI !
 /** Files that use a store and are not about SQLite's own index (plans, FTS5 integrity, its stems). */
 const POSTGRES_SUITES = [
   // corpus-titles (9,124 title searches) stays SQLite-only: over 3 minutes on a busy 2-core machine. `npm run bench -- --only pg` compares exact titles too.
-  'test/search/{query,pagination,hostile,relevance,vocabulary}.test.ts',
+  'test/search/{query,pagination,hostile,relevance,vocabulary,author-variants}.test.ts',
   'test/commands/{commands,relevance-commands,similar,taste}.test.ts',
   'test/delivery/*.test.ts',
   'test/relevance/term-vectors.test.ts',
   'test/ingest/{first-run,ingest,poller}.test.ts',
+  'test/feeds/*.test.ts',
+  'test/sources/arxiv-rss.test.ts',
   'test/store/*.test.ts',
   'test/cli/cli-postgres.test.ts',
 ];

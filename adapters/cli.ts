@@ -11,6 +11,7 @@ export const cliTable: CliTable = {
   search: { summary: 'search the store; --json prints [{id, title, ...}] best first', load: async () => (await import('../src/cli/search.ts')).searchCli },
   backup: { summary: 'copy the SQLite store to FILE, safely while the bot runs (PostgreSQL: use pg_dump)', load: async () => (await import('../src/cli/backup.ts')).backupCli },
   digest: { summary: "show what a channel's next digest would post", load: async () => (await import('./console/cli.ts')).digestCli },
+  feed: { summary: "print a channel's Atom feed (the papers posted there, newest first)", load: async () => (await import('./console/cli.ts')).feedCli },
   'discord:register': { summary: 'register /papers with Discord (sends it only when it changed)', load: async () => (await import('./discord/cli.ts')).discordRegisterCommand },
   'discord:invite': { summary: 'print the link that adds the bot to a Discord server', load: async () => (await import('./discord/cli.ts')).discordInviteCommand },
   'slack:manifest': { summary: 'print the Slack app manifest (--write refreshes slack/manifest.json)', load: async () => (await import('./slack/cli.ts')).slackManifestCommand },

@@ -7,6 +7,8 @@ import { secretsOf, type Config } from '../src/config.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { startPresence } from '../src/delivery/presence.ts';
 import { startTicker } from '../src/delivery/ticker.ts';
+import { feedRequestHandler } from '../src/feeds/http.ts';
+import { serveHandlers } from '../src/feeds/server.ts';
 import { ensurePapers } from '../src/ingest/first-run.ts';
 import { SourcePoller } from '../src/ingest/poller.ts';
 import { polledSources } from '../src/ingest/sources.ts';
@@ -16,12 +18,13 @@ import { holdBotLock, type BotLock } from '../src/store/bot-lock.ts';
 import { newInstanceIdentity } from '../src/store/instances.ts';
 import { openStore } from '../src/store/store.ts';
 import { checkHealth } from '../src/ops/health.ts';
-import { opsRoutes, startOpsServer, type OpsRoute } from '../src/ops/http.ts';
+import { opsRoutes, routesHandler, type OpsRoute } from '../src/ops/http.ts';
 import { OpsMetrics } from '../src/ops/metrics.ts';
 import { identityFrom } from './console/cli.ts';
 import { ConsolePoster } from './console/poster.ts';
 import { runConsoleSession } from './console/session.ts';
 import type { SlackAdapter } from './slack/index.ts';
+import type { HttpRoute } from './slack/index.ts';
 import type { PlatformAdapter } from './types.ts';
 
 /** An offline first screen should not wait long for a network that is not there. */
@@ -67,18 +70,19 @@ export const startCli: CliCommand = {
       settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
       events: metrics,
     });
-    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me, events: metrics });
+    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me, events: metrics, publicUrl: config.publicUrl });
     const adapters: PlatformAdapter[] = [];
     const routes = opsRoutes({ health: () => checkHealth(store, adapters), metrics: () => metrics.render() }, logger);
     let opsServer: { close(): Promise<void> } | null = null;
     let ticker: { stop(): Promise<void> } | null = null;
     try {
       if (platforms) {
-        adapters.push(...(await startPlatforms(config, app, logger, routes)));
-        // Slack in HTTP mode serves /healthz and /metrics on its own port; otherwise they get ours.
+        const feeds = feedRequestHandler({ store, clock: systemClock, logger, publicUrl: config.publicUrl });
+        adapters.push(...(await startPlatforms(config, app, logger, routes, [{ path: '/feeds/:file', handler: feeds }])));
+        // Slack in HTTP mode serves /healthz, /metrics and the feeds on its own port; otherwise they get ours.
         if (!adapters.some((a) => a.platform === 'slack' && (a as SlackAdapter).mode === 'http')) {
-          opsServer = await startOpsServer(routes, config.port);
-          logger.info('health and metrics endpoints listening', { port: config.port });
+          opsServer = await serveHandlers(config.port, [routesHandler(routes), feeds]);
+          logger.info('health, metrics and feed endpoints listening', { port: config.port });
         }
       }
       if (!platforms) app.posters.register(new ConsolePoster(say));
@@ -154,7 +158,7 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
 }
 
 /** Starts each configured platform; a start-up failure (bad token, bad secret) fails the whole start. */
-async function startPlatforms(config: Config, app: App, logger: Logger, routes: readonly OpsRoute[]): Promise<PlatformAdapter[]> {
+async function startPlatforms(config: Config, app: App, logger: Logger, routes: readonly OpsRoute[], httpRoutes: readonly HttpRoute[]): Promise<PlatformAdapter[]> {
   const started: PlatformAdapter[] = [];
   try {
     if (config.discord) {
@@ -166,7 +170,7 @@ async function startPlatforms(config: Config, app: App, logger: Logger, routes: 
     }
     if (config.slack) {
       const { startSlack } = await import('./slack/index.ts');
-      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port, routes }));
+      started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port, routes, httpRoutes }));
     }
   } catch (e) {
     await Promise.allSettled(started.map((a) => a.stop()));

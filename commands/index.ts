@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../src/commands/types.ts';
 import { digest } from './digest.ts';
 import { exportCommand } from './export.ts';
+import { feed } from './feed.ts';
 import { help } from './help.ts';
 import { pause } from './pause.ts';
 import { recommend } from './recommend.ts';
@@ -41,6 +42,7 @@ export const commands: readonly CommandSpec[] = [
   pause,
   resume,
   digest,
+  feed,
   status,
   why,
   help,

@@ -1,6 +1,7 @@
 import type { Runtime } from './commands/dispatch.ts';
 import type { CommandSpec } from './commands/types.ts';
 import type { Clock } from './domain/clock.ts';
+import { feedUrl } from './feeds/http.ts';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryEngine, type DeliverySettings, type SourceHealth } from './delivery/engine.ts';
 import { Posters } from './delivery/posters.ts';
 import { storeOnlyHealth } from './ingest/poller.ts';
@@ -39,6 +40,8 @@ export interface AppDeps {
   instance?: InstanceIdentity;
   /** Metrics hooks (posts, command latency). */
   events?: OpsEvents;
+  /** Where this bot's HTTP port is reached from outside (PAPERBOY_PUBLIC_URL), for feed links. */
+  publicUrl?: string;
 }
 
 export async function openApp(deps: AppDeps): Promise<App> {
@@ -66,6 +69,7 @@ export async function openApp(deps: AppDeps): Promise<App> {
     services: {
       postDigestNow: (channelId) => delivery.postNow(channelId),
       commands: () => deps.commands,
+      ...(deps.publicUrl ? { feedUrl: (token: string) => feedUrl(deps.publicUrl!, token) } : {}),
     },
   };
   return {

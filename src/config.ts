@@ -11,15 +11,20 @@ const csv = z
 const url = (name: string) =>
   z.string().refine((s) => /^https?:\/\/\S+$/.test(s), { message: `${name} must be an http(s) URL` });
 
+export const DEFAULT_ARXIV_RSS_URL = 'https://rss.arxiv.org';
+
 const EnvSchema = z.object({
   /** A SQLite file path, or a postgres:// / postgresql:// URL. */
   PAPERBOY_DB: z.string().min(1).default('data/paperboy.db'),
   /** Connections per process when PAPERBOY_DB is a PostgreSQL URL. */
   PAPERBOY_PG_POOL: z.coerce.number().int().min(2, 'PAPERBOY_PG_POOL must be at least 2 (the fleet lock holds one connection while work runs on another)').max(1000).default(10),
   PAPERBOY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** How people reach PAPERBOY_PORT (feed links); default http://localhost:<port>. */
+  PAPERBOY_PUBLIC_URL: url('PAPERBOY_PUBLIC_URL').optional(),
   PAPERBOY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   HF_API_URL: url('HF_API_URL').default('https://huggingface.co'),
   ARXIV_API_URL: url('ARXIV_API_URL').default('https://export.arxiv.org'),
+  ARXIV_RSS_URL: url('ARXIV_RSS_URL').default(DEFAULT_ARXIV_RSS_URL),
   PAPERBOY_ARXIV_CATEGORIES: csv.default([]),
   PAPERBOY_HTTP_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   PAPERBOY_INGEST_INTERVAL_MIN: z.coerce.number().int().min(1).max(1440).default(30),
@@ -48,8 +53,18 @@ export interface Config {
   /** PostgreSQL pool size (PAPERBOY_PG_POOL). */
   pgPool: number;
   port: number;
+  /** PAPERBOY_PUBLIC_URL, else http://localhost:<port>: the base of channels' feed URLs. */
+  publicUrl: string;
   logLevel: Env['PAPERBOY_LOG_LEVEL'];
-  sources: { hfBaseUrl: string; arxivBaseUrl: string; arxivCategories: string[]; timeoutMs: number; pollIntervalMs: number };
+  sources: {
+    hfBaseUrl: string;
+    arxivBaseUrl: string;
+    /** arXiv's announcement feeds (ARXIV_RSS_URL), polled for arxivCategories; default rss.arxiv.org. */
+    arxivRssUrl?: string;
+    arxivCategories: string[];
+    timeoutMs: number;
+    pollIntervalMs: number;
+  };
   delivery: { graceMs: number; concurrency: number; header: boolean; leaseMs: number };
   discord: {
     token: string;
@@ -94,10 +109,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dbPath: e.PAPERBOY_DB,
     pgPool: e.PAPERBOY_PG_POOL,
     port: e.PAPERBOY_PORT,
+    publicUrl: (e.PAPERBOY_PUBLIC_URL ?? `http://localhost:${e.PAPERBOY_PORT}`).replace(/\/+$/, ''),
     logLevel: e.PAPERBOY_LOG_LEVEL,
     sources: {
       hfBaseUrl: e.HF_API_URL,
       arxivBaseUrl: e.ARXIV_API_URL,
+      arxivRssUrl: e.ARXIV_RSS_URL,
       arxivCategories: e.PAPERBOY_ARXIV_CATEGORIES,
       timeoutMs: e.PAPERBOY_HTTP_TIMEOUT_MS,
       pollIntervalMs: e.PAPERBOY_INGEST_INTERVAL_MIN * 60_000,

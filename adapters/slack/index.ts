@@ -1,8 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OpsRoute } from '../../src/ops/http.ts';
 import { App, webApi } from '@slack/bolt';
 import type { Config } from '../../src/config.ts';
 import { describeError } from '../../src/domain/errors.ts';
+import type { HttpHandler } from '../../src/feeds/http.ts';
 import type { AdapterDeps, PlatformAdapter } from '../types.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { CALL_RETRY, clientOptions, createClient, POST_RETRY, withTrailingSlash, type ClientSettings } from './client.ts';
@@ -35,7 +37,14 @@ export class SlackStartError extends Error {
  * buttons and reactions, over HTTP (one port, Bolt's /slack/events) or Socket Mode when an
  * app token is set. Rejects with a SlackStartError when Slack refuses the settings.
  */
-export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: number; host?: string; routes?: readonly OpsRoute[] }): Promise<SlackAdapter> {
+/** A route Bolt's HTTP receiver serves besides Slack's (GET and HEAD): a channel's Atom feed. */
+export interface HttpRoute {
+  /** A Bolt (path-to-regexp) path, e.g. `/feeds/:file`. */
+  path: string;
+  handler: HttpHandler;
+}
+
+export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: number; host?: string; routes?: readonly OpsRoute[]; httpRoutes?: readonly HttpRoute[] }): Promise<SlackAdapter> {
   const { settings, runtime } = deps;
   const log = deps.logger.child({ platform: 'slack' });
   const socketMode = Boolean(settings.appToken);
@@ -49,8 +58,13 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
     // Known from auth.test above, so Bolt needn't call it again.
     botId: me.botId,
     botUserId: me.userId,
-    // In HTTP mode Bolt's receiver owns PAPERBOY_PORT, so /healthz and /metrics ride on it.
-    ...(socketMode ? { socketMode: true, appToken: settings.appToken } : { signingSecret: settings.signingSecret, customRoutes: (deps.routes ?? []).map((r) => ({ path: r.path, method: ['GET', 'HEAD'], handler: r.handler })) }),
+    // In HTTP mode Bolt's receiver owns PAPERBOY_PORT, so /healthz, /metrics and the feeds ride on it.
+    ...(socketMode
+      ? { socketMode: true, appToken: settings.appToken }
+      : {
+          signingSecret: settings.signingSecret,
+          customRoutes: [...(deps.routes ?? []).map((r) => ({ path: r.path, method: ['GET', 'HEAD'], handler: r.handler })), ...customRoutes(deps.httpRoutes ?? [])],
+        }),
     clientOptions: clientOptions(client, CALL_RETRY),
     logger: client.logger,
   });
@@ -112,6 +126,17 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
 function socketConnected(app: App): boolean {
   const ws = (app as unknown as { receiver?: { client?: { websocket?: { isActive?: () => boolean } } } }).receiver?.client?.websocket;
   return typeof ws?.isActive === 'function' ? ws.isActive() : true;
+}
+
+/** Our routes on Bolt's receiver (HTTP mode holds PAPERBOY_PORT); a request a handler declines is a 404. */
+function customRoutes(routes: readonly HttpRoute[]) {
+  return routes.map((r) => ({
+    path: r.path,
+    method: ['GET', 'HEAD'],
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      if (!r.handler(req, res)) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    },
+  }));
 }
 
 /** Settings mistakes visible without asking Slack. */

@@ -293,13 +293,16 @@ function fallbackText(parts: Array<string | null | undefined>): string {
 const FENCE = '```';
 
 /**
- * A file (the BibTeX export) as code blocks in the message itself, whole entries only, up to
+ * A file (the reading-list export) as code blocks in the message itself, whole entries only, up to
  * `budget` characters, with a note when some entries didn't fit. Uploading a real file would
  * need the files:write scope and three more API calls per export; a code block copies as well.
  */
-export function fileBlocks(file: { name: string; content: string }, budget: number): Block[] {
-  const entries = file.content.split(/\n(?=@)/).map((e) => e.trim()).filter(Boolean);
-  const room = SLACK_LIMITS.sectionText - FENCE.length * 2 - 2;
+export function fileBlocks(file: { name: string; content: string; contentType?: string; entries?: readonly string[] }, budget: number): Block[] {
+  const entries = (file.entries ?? file.content.split(/\n(?=@)/)).map((e) => e.replace(/\r\n/g, '\n').trim()).filter(Boolean);
+  // A JSON file's items are shown as arrays, one per block, so each block is a valid file itself.
+  const json = file.contentType?.includes('json') === true;
+  const [open, sep, close] = json ? ['[\n', ',\n', '\n]'] : ['', '\n\n', ''];
+  const room = SLACK_LIMITS.sectionText - FENCE.length * 2 - 2 - open.length - close.length;
   const chunks: string[] = [];
   let current = '';
   let used = 0;
@@ -307,17 +310,17 @@ export function fileBlocks(file: { name: string; content: string }, budget: numb
   for (const entry of entries) {
     const body = fit(entry, room, escapeCode);
     if (used + body.length > budget) break;
-    if (current && current.length + 2 + body.length > room) {
+    if (current && current.length + sep.length + body.length > room) {
       chunks.push(current);
       current = '';
     }
-    current = current ? `${current}\n\n${body}` : body;
+    current = current ? `${current}${sep}${body}` : body;
     used += body.length + 2;
     included++;
   }
   if (current) chunks.push(current);
   const blocks: Block[] = [context([`📎 ${fit(file.name, 200)}`])];
-  for (const c of chunks) blocks.push(section(`${FENCE}\n${c}\n${FENCE}`));
+  for (const c of chunks) blocks.push(section(`${FENCE}\n${open}${c}${close}\n${FENCE}`));
   if (included < entries.length) {
     blocks.push(context([`Showing ${included} of ${entries.length} entries: Slack limits how much one message can hold.`]));
   }

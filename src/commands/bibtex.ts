@@ -1,4 +1,5 @@
 import type { Paper } from '../domain/paper.ts';
+import { paperYear } from './citations.ts';
 
 /**
  * BibTeX for arXiv papers, in the form arXiv itself suggests: @misc with eprint,
@@ -13,7 +14,7 @@ function entry(p: Paper, key: string): string {
   const fields: Array<[string, string | null]> = [
     ['title', `{${escape(p.title)}}`],
     ['author', p.authors.length ? p.authors.map(escape).join(' and ') : null],
-    ['year', year(p)],
+    ['year', paperYear(p)],
     ['eprint', p.id],
     ['archivePrefix', 'arXiv'],
     ['primaryClass', p.categories[0] ?? null],
@@ -26,22 +27,13 @@ function entry(p: Paper, key: string): string {
   return `@misc{${key},\n${body}\n}`;
 }
 
-/** Year from the arXiv id (YYMM.xxxxx) when the date is unknown: the id always says it. */
-function year(p: Paper): string {
-  if (p.publishedAt) return p.publishedAt.slice(0, 4);
-  const m = /^(\d{2})\d{2}\./.exec(p.id) ?? /\/(\d{2})\d{5}$/.exec(p.id);
-  if (!m) return '';
-  const yy = Number(m[1]);
-  return String(yy < 90 ? 2000 + yy : 1900 + yy);
-}
-
 /** lastname + year + first significant title word, ASCII only: `vaswani2017attention`. */
 function citeKey(p: Paper): string {
   const ascii = (s: string) => s.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
   const last = ascii(p.authors[0]?.trim().split(/\s+/).pop() ?? '') || 'arxiv';
   const stop = new Set(['a', 'an', 'the', 'on', 'of', 'for', 'and', 'to', 'in', 'towards', 'toward', 'with', 'via']);
   const word = p.title.split(/\s+/).map(ascii).find((w) => w.length > 1 && !stop.has(w)) ?? '';
-  return `${last}${year(p)}${word}` || p.id.replace(/[^0-9a-z]/gi, '');
+  return `${last}${paperYear(p)}${word}` || p.id.replace(/[^0-9a-z]/gi, '');
 }
 
 function uniqueKey(key: string, used: Set<string>): string {

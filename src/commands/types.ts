@@ -84,6 +84,8 @@ export interface CommandServices {
   postDigestNow(channelId: number): Promise<DigestPostResult>;
   /** The commands, for help. */
   commands(): readonly CommandSpec[];
+  /** The public URL of a channel's Atom feed (PAPERBOY_PUBLIC_URL); without it, replies give the path. */
+  feedUrl?(token: string): string;
 }
 
 export interface DigestPostResult {
@@ -101,10 +103,22 @@ export interface Reply {
   cards?: PaperCard[];
   /** Only the person who asked sees it (where the platform allows). */
   ephemeral: boolean;
-  /** A file to hand over (BibTeX export). */
-  file?: { name: string; content: string; contentType: string };
+  /** A file to hand over (the reading-list export). */
+  file?: ReplyFile;
   /** Set on failure replies: what went wrong, for adapters and the CLI's exit code. */
   error?: { kind: 'user'; code: UserErrorCode } | { kind: 'internal'; ref: string };
+}
+
+export interface ReplyFile {
+  name: string;
+  content: string;
+  contentType: string;
+  /**
+   * The file's records, each whole (a BibTeX entry, an RIS record, a CSL-JSON item), for a
+   * platform that shows the file inline and may only have room for some (Slack). For JSON, a
+   * run of them wrapped in `[ ]` is itself a valid file.
+   */
+  entries?: readonly string[];
 }
 
 /** A paper as shown in a chat, with what this team did with it. */

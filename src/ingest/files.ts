@@ -7,6 +7,7 @@ import { isIsoDay } from '../domain/clock.ts';
 import type { IngestItem } from '../domain/paper.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { parseArxivAtom } from '../sources/arxiv.ts';
+import { looksLikeRss, parseArxivRss } from '../sources/arxiv-rss.ts';
 import { parseHfDailyPapers } from '../sources/hf.ts';
 import type { ParsedItems } from '../sources/parsed.ts';
 
@@ -15,7 +16,7 @@ export interface DayBatch extends ParsedItems {
   day: string | null;
 }
 
-export type IngestFileFormat = 'hf-json' | 'hf-jsonl' | 'arxiv-atom';
+export type IngestFileFormat = 'hf-json' | 'hf-jsonl' | 'arxiv-atom' | 'arxiv-rss';
 
 export interface ReadFileOptions {
   /** Listing day for HF items that carry no `submittedOnDailyAt` (data before mid-2025). */
@@ -38,7 +39,9 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * - a JSON array, as `/api/daily_papers?date=D` returns;
  * - JSON lines of `{"date": "YYYY-MM-DD", "papers": [...]}` (the corpus format), streamed line
  *   by line so a multi-year file never sits in memory;
- * - an arXiv Atom API response.
+ * - an arXiv Atom API response;
+ * - an arXiv announcement feed (rss.arxiv.org): new and cross-listed papers listed on the
+ *   announcement day, replacements refreshed but not listed.
  */
 export async function* readIngestFile(path: string, opts: ReadFileOptions = {}): AsyncGenerator<DayBatch> {
   const logger = opts.logger ?? silentLogger;
@@ -57,6 +60,8 @@ function readFormat(path: string, format: IngestFileFormat, gzip: boolean, size:
       return readJsonArray(path, gzip, size, opts);
     case 'arxiv-atom':
       return readAtom(path, gzip, size, opts);
+    case 'arxiv-rss':
+      return readRss(path, gzip, size, opts);
   }
 }
 
@@ -81,9 +86,9 @@ export async function detectFormat(path: string): Promise<{ format: IngestFileFo
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('[')) return { format: 'hf-json', gzip, size };
   if (start.startsWith('{')) return { format: 'hf-jsonl', gzip, size };
-  if (start.startsWith('<')) return { format: 'arxiv-atom', gzip, size };
+  if (start.startsWith('<')) return { format: looksLikeRss(start) ? 'arxiv-rss' : 'arxiv-atom', gzip, size };
   throw new IngestFileError(
-    `${path} is not a file paperboy can ingest: expected a JSON array of daily papers, JSON lines of {"date","papers"}, or an arXiv Atom feed (optionally gzipped)`,
+    `${path} is not a file paperboy can ingest: expected a JSON array of daily papers, JSON lines of {"date","papers"}, an arXiv Atom feed or an arXiv RSS announcement feed (optionally gzipped)`,
   );
 }
 
@@ -167,6 +172,13 @@ async function* readAtom(path: string, gzip: boolean, size: number, opts: ReadFi
   if (parsed.kind === 'api-error') throw new IngestFileError(`${path} is an arXiv error response: ${parsed.message}`);
   if (parsed.kind === 'not-a-feed') throw new IngestFileError(`${path} is not an arXiv Atom feed: ${parsed.message}`);
   yield* groupByDay(parsed.feed);
+}
+
+async function* readRss(path: string, gzip: boolean, size: number, opts: ReadFileOptions): AsyncGenerator<DayBatch> {
+  const parsed = parseArxivRss(await readWhole(path, gzip, size, opts));
+  if (parsed.kind === 'not-a-feed') throw new IngestFileError(`${path} is not an arXiv RSS feed: ${parsed.message}`);
+  const { day, items, skipped, warnings } = parsed.feed;
+  yield { day, items, skipped, warnings };
 }
 
 function groupByDay(parsed: ParsedItems): DayBatch[] {

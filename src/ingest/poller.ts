@@ -8,11 +8,14 @@ import type { ParsedItems } from '../sources/parsed.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelayMs } from '../delivery/backoff.ts';
 
-/** One source the poller keeps fresh: a name (for status) and how to fetch one UTC day. */
-export interface PolledSource {
-  name: string;
-  fetchDay(day: string): Promise<SourceResult<ParsedItems>>;
-}
+/**
+ * One source the poller keeps fresh: a name (for status) and how to fetch one UTC day (polled
+ * for yesterday and today), or, for a feed of the latest announcements (arXiv's RSS), the
+ * latest (polled once: the feed names its own day).
+ */
+export type PolledSource =
+  | { name: string; fetchDay(day: string): Promise<SourceResult<ParsedItems>> }
+  | { name: string; fetchLatest(): Promise<SourceResult<ParsedItems>> };
 
 export interface PollerSettings {
   /** Between successful polls. */
@@ -62,10 +65,14 @@ export class SourcePoller implements SourceHealth {
     const { store, clock, logger, settings } = this.deps;
     const today = isoDay(clock.now());
     let read = 0;
-    for (const day of [addDays(today, -1), today]) {
+    const fetches: Array<{ day: string; fetch: () => Promise<SourceResult<ParsedItems>> }> =
+      'fetchLatest' in source
+        ? [{ day: 'latest', fetch: () => source.fetchLatest() }]
+        : [addDays(today, -1), today].map((day) => ({ day, fetch: () => source.fetchDay(day) }));
+    for (const { day, fetch } of fetches) {
       let result: SourceResult<ParsedItems>;
       try {
-        result = await source.fetchDay(day);
+        result = await fetch();
       } catch (e) {
         result = { ok: false, error: { kind: 'network', retryable: true, url: source.name, message: e instanceof Error ? e.message : String(e) } };
       }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpHandler } from '../feeds/http.ts';
 import type { Logger } from '../logger.ts';
 import type { Health } from './health.ts';
 
@@ -42,6 +43,16 @@ export function opsRoutes(endpoints: OpsEndpoints, logger: Logger): OpsRoute[] {
       }),
     },
   ];
+}
+
+/** The routes as one handler beside others on a shared server (src/feeds/server.ts): false when none is the path asked. */
+export function routesHandler(routes: readonly OpsRoute[]): HttpHandler {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes.find((r) => r.path === path);
+    route?.handler(req, res);
+    return route !== undefined;
+  };
 }
 
 /** Our own HTTP server for the routes, where no Slack receiver owns the port; 404 elsewhere. */

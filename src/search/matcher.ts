@@ -1,4 +1,5 @@
 import type { SearchQuery, Term } from './query.ts';
+import { authorIndexWords, authorPhrases, nameWords } from './author-names.ts';
 import { foldedWords, stem } from './words.ts';
 
 /**
@@ -19,7 +20,7 @@ export interface MatchablePaper {
   publishedAt: string | null;
 }
 
-/** A paper's words, analysed once: stems of each stemmed field, folded author words. */
+/** A paper's words, analysed once: stems of each stemmed field, author words with their initials aliases (author-names.ts). */
 export interface AnalysedPaper {
   id: string;
   publishedAt: string | null;
@@ -39,7 +40,7 @@ export function analysePaper(p: MatchablePaper): AnalysedPaper {
     title: foldedWords(p.title).map(stem),
     abstract: foldedWords(p.abstract).map(stem),
     keywords: foldedWords(p.keywordsText).map(stem),
-    authors: foldedWords(p.authorsText),
+    authors: authorIndexWords(p.authorsText),
   };
 }
 
@@ -101,10 +102,13 @@ export class PaperMatcher {
     switch (t.field) {
       case 'title':
         return this.phrase(this.postings.title, stemmed, ['title']);
-      case 'authors':
-        return this.phrase(this.postings.authors, folded, ['authors']);
+      case 'authors': {
+        const any = this.empty();
+        for (const words of authorPhrases(t.tokens)) or(any, this.phrase(this.postings.authors, words, ['authors']));
+        return any;
+      }
       case 'any':
-        return or(this.phrase(this.postings.text, stemmed, STEMMED), this.phrase(this.postings.authors, folded, ['authors']));
+        return or(this.phrase(this.postings.text, stemmed, STEMMED), this.phrase(this.postings.authors, nameWords(t.tokens.join(' ')), ['authors']));
     }
   }
 

@@ -18,18 +18,22 @@ import { isoTimestamp, utcDayOf, type ParsedItems } from './parsed.ts';
  * after the 14:00 US-Eastern cutoff) is not in the API; it can differ by one to three days.
  */
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  // A title such as "0" must stay the string "0".
-  parseTagValue: false,
-  isArray: (_name, jpath) => ARRAY_PATHS.has(String(jpath)),
-});
-const ARRAY_PATHS = new Set(['feed.entry', 'feed.entry.author', 'feed.entry.category', 'feed.entry.link']);
+/** arXiv's XML as plain objects: namespaces dropped, values kept as text, `arrays` always arrays. Shared with the RSS reader. */
+export function arxivXmlParser(arrays: readonly string[]): XMLParser {
+  const paths = new Set(arrays);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    // A title such as "0" must stay the string "0".
+    parseTagValue: false,
+    isArray: (_name, jpath) => paths.has(String(jpath)),
+  });
+}
+const parser = arxivXmlParser(['feed.entry', 'feed.entry.author', 'feed.entry.category', 'feed.entry.link']);
 
 /** Text of an element, whether or not it carried attributes (legacy `<title type="html">`). */
-const Text = z
+export const Text = z
   .union([z.string(), z.number(), z.object({ '#text': z.union([z.string(), z.number()]).optional() })])
   .transform((v) => (typeof v === 'object' ? String(v['#text'] ?? '') : String(v)));
 const Term = z.object({ '@_term': z.string() });
@@ -115,24 +119,29 @@ function toIngestItem(raw: unknown): IngestItem | string {
   const day = utcDayOf(publishedAt);
   const primary = e.primary_category?.['@_term'];
   const categories = [...new Set([...(primary ? [primary] : []), ...(e.category ?? []).map((c) => c['@_term'])])];
-  const paper: Paper = {
-    id,
-    title,
-    abstract: normalizeSpace(e.summary ?? ''),
-    authors: (e.author ?? []).map((a) => normalizeSpace(a.name)).filter(Boolean),
+  const paper = arxivPaper({ id, title, abstract: e.summary ?? '', authors: (e.author ?? []).map((a) => a.name), publishedAt, categories });
+  return { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null };
+}
+
+/** A paper as arXiv describes it (API or announcement feed): no upvotes, links of its own. */
+export function arxivPaper(p: { id: string; title: string; abstract: string; authors: readonly string[]; publishedAt: string | null; categories: string[] }): Paper {
+  return {
+    id: p.id,
+    title: p.title,
+    abstract: normalizeSpace(p.abstract),
+    authors: p.authors.map(normalizeSpace).filter(Boolean),
     org: null,
-    publishedAt,
+    publishedAt: p.publishedAt,
     upvotes: 0,
     comments: 0,
     // Whether HF has a page for it is unknown until HF lists it.
-    links: { ...arxivLinks(id), hf: null, github: null, project: null },
+    links: { ...arxivLinks(p.id), hf: null, github: null, project: null },
     thumbnailUrl: null,
     aiSummary: null,
     keywords: [],
-    categories,
+    categories: p.categories,
     source: 'arxiv',
   };
-  return { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null };
 }
 
 /** Numbers each day's listings 1, 2, ... in the order given (the query's submittedDate order). */

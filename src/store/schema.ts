@@ -22,6 +22,7 @@ export interface Database {
   term_df_deltas: TermDfDeltasTable;
   team_taste: TeamTasteTable;
   instances: InstancesTable;
+  channel_feeds: ChannelFeedsTable;
 }
 
 export interface PapersTable {
@@ -227,6 +228,14 @@ export interface InstancesTable {
   pid: number;
   started_at: string;
   heartbeat_at: string;
+}
+
+/** A channel's Atom feed (issue 12): served at /feeds/<token>.atom; a reset replaces the token. */
+export interface ChannelFeedsTable {
+  channel_id: number;
+  /** Unguessable (random, URL-safe): the URL is the only secret. */
+  token: string;
+  created_at: string;
 }
 
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';

@@ -14,6 +14,7 @@ import { TermVectorsRepo } from './term-vectors.ts';
 import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
+import { FeedsRepo } from './feeds.ts';
 import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
 import { isPostgresUrl } from './bot-lock.ts';
 import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
@@ -50,6 +51,8 @@ export class Store {
   readonly vectors: TermVectorsRepo;
   /** Team taste: signals and fitted models. */
   readonly taste: TasteRepo;
+  /** Channels' Atom feed tokens and what the feeds list. */
+  readonly feeds: FeedsRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -74,6 +77,7 @@ export class Store {
     this.instances = new InstancesRepo(db);
     this.vocabulary = new Vocabulary(db);
     this.matcher = new TopicMatching(db);
+    this.feeds = new FeedsRepo(db);
   }
 
   /** Runs `fn` unless another instance is running it under `name` now (see FleetLock). */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -52,6 +53,24 @@ describe('paperboy CLI', () => {
     const r = await paperboy(['search', 'agents', '--json', '--db', join(dir, 'empty.db')]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  it("feed prints a channel's Atom feed, under the URL /papers feed gives", async () => {
+    // The sample's days are long past, so this channel has posted nothing: a valid, empty feed (test/feeds covers entries).
+    const r = await paperboy(['feed', '--channel', 'feedtest', '--team', 'lab'], { PAPERBOY_PUBLIC_URL: 'https://bot.example.org' });
+    expect(r.code).toBe(0);
+    expect(XMLValidator.validate(r.stdout)).toBe(true);
+    const feed = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'entry' }).parse(r.stdout).feed;
+    expect(feed.title).toBe('Paperboy: #feedtest');
+    expect(feed.link['@_href']).toMatch(/^https:\/\/bot\.example\.org\/feeds\/[\w-]{32}\.atom$/);
+    expect(feed.entry).toBeUndefined();
+    // The URL the command gives is the feed's own.
+    const shown = await paperboy(['run', '/papers feed', '--team', 'lab', '--channel', 'feedtest'], { PAPERBOY_PUBLIC_URL: 'https://bot.example.org' });
+    expect(shown.stdout).toContain(feed.link['@_href']);
+    const missing = await paperboy(['feed', '--channel', 'C404', '--platform', 'slack', '--team', 'T1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no slack channel C404 in team T1');
+    expect((await paperboy(['feed'])).code).toBe(2);
   });
 
   it('run executes one /papers command as a console user and prints the reply', async () => {

@@ -141,6 +141,17 @@ describe('specific paths', () => {
     expect(call.files[0]!.text).toContain(PAPER_ID);
   });
 
+  it('hands over /papers export ris and csl-json as attachments too', async () => {
+    await run('save', [{ name: 'paper', type: 3, value: PAPER_ID }]);
+    for (const [format, ext] of [['ris', /\.ris$/], ['csl-json', /\.json$/]] as const) {
+      const answer = await run('export', [{ name: 'format', type: 3, value: format }]);
+      const call = h.fake.callsTo('POST', new RegExp(`^/interactions/${answer.interaction.id}/`))[0]!;
+      expect(call.files).toHaveLength(1);
+      expect(call.files[0]!.name).toMatch(ext);
+      expect(call.files[0]!.text).toContain(`arXiv:${PAPER_ID}`);
+    }
+  });
+
   it('passes the post request of /papers digest post to the delivery service', async () => {
     const before = h.services.postDigestNow.mock.calls.length;
     const answer = await run('digest', [{ name: 'action', type: 3, value: 'post' }], Perm.administrator);

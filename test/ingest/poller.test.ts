@@ -15,24 +15,21 @@ afterEach(async () => {
 
 const atom = { headers: { 'content-type': 'application/atom+xml' } };
 
-it('polls HF and the configured arXiv categories for today and yesterday, every interval, backing off a failing source alone', async () => {
+it('polls HF for today and yesterday and the configured arXiv categories\' announcements, every interval, backing off a failing source alone', async () => {
   server = await startReplayServer([
     { path: '/api/daily_papers', body: fixtureText('hf/daily_papers_2026-08-21.json'), headers: { 'content-type': 'application/json' } },
-    { path: '/api/query', body: fixtureText('arxiv/api_query_id_list_2104.12255v1.xml'), ...atom },
+    { path: '/rss/cs.LG+cs.CL', body: fixtureText('arxiv/rss_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24_trimmed.xml'), headers: { 'content-type': 'application/rss+xml' } },
   ]);
   const clock = fixedClock('2026-08-21T08:00:00Z');
   const logger = memoryLogger();
   const store = await openTestStore();
-  const sources = polledSources({ hfBaseUrl: server.url, arxivBaseUrl: server.url, arxivCategories: ['cs.LG', 'cs.CL'], timeoutMs: 2000, pollIntervalMs: 30 * 60_000 }, logger);
+  const sources = polledSources({ hfBaseUrl: server.url, arxivBaseUrl: server.url, arxivRssUrl: server.url, arxivCategories: ['cs.LG', 'cs.CL'], timeoutMs: 2000, pollIntervalMs: 30 * 60_000 }, logger);
   const poller = new SourcePoller({ store, sources, clock, logger, settings: { intervalMs: 30 * 60_000, retryBaseMs: 60_000 } });
-  // The arXiv client waits 3 s between requests, as arXiv asks; polls are spaced far wider.
   await poller.pollDue();
 
-  const arxivQueries = server.requests.filter((r) => r.path === '/api/query');
-  expect(arxivQueries.map((r) => r.query.search_query)).toEqual([
-    '(cat:cs.LG OR cat:cs.CL) AND submittedDate:[202608200000 TO 202608202359]',
-    '(cat:cs.LG OR cat:cs.CL) AND submittedDate:[202608210000 TO 202608212359]',
-  ]);
+  // arXiv: one announcement feed for all the categories; its API is for backfills only.
+  expect(server.requests.filter((r) => r.path.startsWith('/rss/')).map((r) => r.path)).toEqual(['/rss/cs.LG+cs.CL']);
+  expect(server.requests.filter((r) => r.path === '/api/query')).toEqual([]);
   expect(server.requests.filter((r) => r.path === '/api/daily_papers').map((r) => r.query.date)).toEqual(['2026-08-20', '2026-08-21']);
   expect((await store.sources.get('hf'))?.failures).toBe(0);
   expect((await store.sources.get('arxiv'))?.lastItems).toBeGreaterThan(0);
@@ -45,7 +42,7 @@ it('polls HF and the configured arXiv categories for today and yesterday, every 
   expect(server.requests.length).toBe(before);
 
   // arXiv fails: it backs off on its own schedule, HF keeps its interval, and digests wait.
-  server.route({ path: '/api/query', status: 503, body: 'down', headers: { 'content-type': 'text/plain' } });
+  server.route({ path: '/rss/cs.LG+cs.CL', status: 503, body: 'down', headers: { 'content-type': 'text/plain' } });
   clock.advance(21 * 60_000);
   await poller.pollDue();
   const arxiv = await store.sources.get('arxiv');

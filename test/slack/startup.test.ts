@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSlack, SlackStartError, type SlackSettings } from '../../adapters/slack/index.ts';
+import { startSlack, SlackStartError, type HttpRoute, type SlackSettings } from '../../adapters/slack/index.ts';
+import { systemClock } from '../../src/domain/clock.ts';
+import { feedRequestHandler, type HttpHandler } from '../../src/feeds/http.ts';
+import { silentLogger } from '../../src/logger.ts';
+import type { Store } from '../../src/store/store.ts';
 import { FakeSlack } from '../support/fake-slack/fake-slack.ts';
 import { FakeSocketMode } from '../support/fake-slack/socket-mode.ts';
 import { slashCommandBody } from '../support/fake-slack/slack-requests.ts';
@@ -18,7 +22,7 @@ async function fake(): Promise<FakeSlack> {
   return f;
 }
 
-async function start(settings: Partial<SlackSettings> & { apiUrl: string }, port = 0) {
+async function start(settings: Partial<SlackSettings> & { apiUrl: string }, port = 0, httpRoutes: HttpRoute[] = []) {
   const runtime = await makeRuntime();
   cleanups.push(() => runtime.store.close());
   const adapter = await startSlack({
@@ -27,6 +31,7 @@ async function start(settings: Partial<SlackSettings> & { apiUrl: string }, port
     logger: runtime.logger,
     port,
     host: '127.0.0.1',
+    httpRoutes,
   });
   cleanups.push(() => adapter.stop());
   return { adapter, runtime };
@@ -53,6 +58,23 @@ describe('starting the Slack adapter', () => {
     await adapter.stop();
     await expect(fetch(url, { method: 'POST', body: 'x' })).rejects.toThrow();
     await adapter.stop(); // a second stop is harmless
+  });
+
+  it("serves channels' Atom feeds on the same port (GET /feeds/<token>.atom)", async () => {
+    const f = await fake();
+    let store: Store | null = null;
+    const feeds: HttpHandler = (req, res) => feedRequestHandler({ store: store!, clock: systemClock, logger: silentLogger, publicUrl: null })(req, res);
+    const { adapter, runtime } = await start({ apiUrl: f.apiUrl }, 0, [{ path: '/feeds/:file', handler: feeds }]);
+    store = runtime.store;
+    const team = await store.teams.ensureTeam({ platform: 'slack', externalId: TEAM }, new Date());
+    const channel = await store.teams.ensureChannel(team.id, { externalId: 'C0FEED', name: 'papers' }, new Date());
+    const token = await store.feeds.token(channel.id, new Date());
+    const ok = await fetch(`http://127.0.0.1:${adapter.port}/feeds/${token}.atom`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toContain('application/atom+xml');
+    expect(await ok.text()).toContain('<title>Paperboy: #papers</title>');
+    expect((await fetch(`http://127.0.0.1:${adapter.port}/feeds/${'x'.repeat(32)}.atom`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${adapter.port}/slack/events`, { method: 'POST', body: 'x' })).status).toBe(401);
   });
 
   it('refuses a token Slack rejects, naming the variable', async () => {

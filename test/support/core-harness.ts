@@ -29,12 +29,12 @@ export interface CoreHarness {
 }
 
 /** A real in-memory store with the recorded HF days ingested, the real commands, a fixed clock. */
-export async function coreHarness(opts: { now?: string; days?: readonly string[] } = {}): Promise<CoreHarness> {
+export async function coreHarness(opts: { now?: string; days?: readonly string[]; publicUrl?: string } = {}): Promise<CoreHarness> {
   const clock = fixedClock(opts.now ?? '2026-08-21T12:00:00Z');
   const logger = memoryLogger();
   const store = await openTestStore();
   for (const day of opts.days ?? HF_FIXTURE_DAYS) await store.papers.upsertMany(hfDay(day).items, clock.now());
-  const app = await openApp({ dbPath: ':memory:', clock, logger, commands, store });
+  const app = await openApp({ dbPath: ':memory:', clock, logger, commands, store, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
   const posted: string[] = [];
   app.posters.register(new ConsolePoster((t) => posted.push(t)));
   return {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { MOVE_HEADERS } from '../header-rows-sql.ts';
 import { TERM_STATS_ROW } from '../term-vectors.ts';
+import { reindexAllDocs } from './search-rows.ts';
 
 /**
  * PostgreSQL's schema: the end state of the SQLite migrations (src/store/sqlite/migration-*),
@@ -273,6 +274,18 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql.raw(headerRows).execute(db);
       await sql.raw(MOVE_HEADERS).execute(db);
       await sql.raw(dropDigestHeaders).execute(db);
+    },
+  },
+  // Mirrors SQLite's 0008 (migration-0008-author-variants-feeds.ts): author names indexed with
+  // their initials aliases (every search document rewritten), and channels' Atom feed tokens.
+  '0006_author_variants_feeds': {
+    async up(db: Kysely<any>) {
+      await reindexAllDocs(db);
+      await sql`CREATE TABLE channel_feeds (
+        channel_id integer PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+        token text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL
+      )`.execute(db);
     },
   },
 };

@@ -1,10 +1,12 @@
 import type { Term } from '../../search/query.ts';
+import { authorIndexWords, authorPhrases, nameWords } from '../../search/author-names.ts';
 import { foldedWords, stem } from '../../search/words.ts';
 
 /**
  * PostgreSQL's tsvector and tsquery values for our search, written as their text forms. The
  * words are SQLite's (src/search/words.ts mirrors FTS5's `porter unicode61 remove_diacritics 2`):
- * folded, Porter-stemmed except in author names, no stop words. Weights tell the fields apart:
+ * folded, Porter-stemmed except in author names (indexed with their initials aliases,
+ * author-names.ts), no stop words. Weights tell the fields apart:
  * title A, authors B (unstemmed), keywords C, abstract D; a plain query word is looked up as a
  * stem in A, C and D or as written in B, as SQLite's marked author words are.
  */
@@ -33,8 +35,8 @@ const WEIGHTS = ['A', 'B', 'C', 'D'] as const;
 export function searchDoc(p: SearchText): string {
   const positions = new Map<string, number[]>();
   let at = 0;
-  const add = (text: string, weight: number, stemmed: boolean) => {
-    for (const w of foldedWords(text)) {
+  const add = (words: readonly string[], weight: number, stemmed: boolean) => {
+    for (const w of words) {
       if (at < MAX_POSITION) at++;
       const lexeme = stemmed ? stem(w) : w;
       const list = positions.get(lexeme);
@@ -43,10 +45,10 @@ export function searchDoc(p: SearchText): string {
     }
     at++;
   };
-  add(p.title, 0, true);
-  add(p.authors_text, 1, false);
-  add(p.keywords_text, 2, true);
-  add(p.abstract, 3, true);
+  add(foldedWords(p.title), 0, true);
+  add(authorIndexWords(p.authors_text), 1, false);
+  add(foldedWords(p.keywords_text), 2, true);
+  add(foldedWords(p.abstract), 3, true);
   let out = '';
   for (const [lexeme, list] of positions) {
     let entry = `${quote(lexeme)}:`;
@@ -67,10 +69,12 @@ export function termQuery(t: Term): string {
   switch (t.field) {
     case 'title':
       return phrase(stems, 'A');
-    case 'authors':
-      return phrase(words, 'B');
+    case 'authors': {
+      const variants = authorPhrases(t.tokens).filter((v) => v.length > 0).map((v) => phrase(v, 'B'));
+      return variants.length === 1 ? variants[0]! : `(${variants.join(' | ')})`;
+    }
     case 'any':
-      return `(${phrase(stems, 'ACD')} | ${phrase(words, 'B')})`;
+      return `(${phrase(stems, 'ACD')} | ${phrase(nameWords(t.tokens.join(' ')), 'B')})`;
   }
 }
 

@@ -31,6 +31,22 @@ export async function writeSearchRows(trx: Kysely<Database>, fresh: readonly Fre
   }
 }
 
+/** Rewrites every paper's search row (a migration's, when what is indexed changes), a batch at a time. */
+export async function reindexAllDocs(db: Kysely<any>): Promise<void> {
+  for (let cursor = 0; ; ) {
+    const rows: FreshPaper[] = await db
+      .selectFrom('papers')
+      .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
+      .where('seq', '>', cursor)
+      .orderBy('seq')
+      .limit(INDEX_ROWS)
+      .execute();
+    if (rows.length === 0) return;
+    await writeDocs(db, docRows(rows));
+    cursor = rows[rows.length - 1]!.seq;
+  }
+}
+
 /** Papers read and indexed per statement. */
 const INDEX_ROWS = 2_000;
 

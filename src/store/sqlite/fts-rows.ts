@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { ALIAS_MARK, authorIndexWords } from '../../search/author-names.ts';
 
 /**
  * How papers become rows of the FTS5 index `papers_fts` (migration 0003). Two choices shape it:
@@ -28,11 +29,14 @@ export const SEQ_OF_ROWID_SQL = (rowid: string) => `(${rowid} & 4294967295)`;
 /** The name of the SQL function that marks author words; registered on every connection (openSqlite). */
 export const AUTHOR_WORDS_FUNCTION = 'paperboy_author_words';
 
-const WORD = /[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*/gu;
-
-/** Author names as the index holds them: each word marked so the stemmer leaves it alone. */
+/**
+ * Author names as the index holds them: folded words (author-names.ts), each marked so the
+ * stemmer leaves it alone, and each author's initials alias (already marked with ALIAS_MARK).
+ */
 export function markAuthorWords(text: string): string {
-  return text.replace(WORD, (w) => w + AUTHOR_MARK);
+  return authorIndexWords(text)
+    .map((w) => (w.endsWith(ALIAS_MARK) ? w : w + AUTHOR_MARK))
+    .join(' ');
 }
 
 export function registerFtsFunctions(raw: BetterSqlite3.Database): void {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SearchQuery, Term } from '../../search/query.ts';
+import { ALIAS_MARK, authorPhrases, nameWords } from '../../search/author-names.ts';
 import { analysePaper, PaperMatcher } from '../../search/matcher.ts';
 import { titleFirst } from '../../search/title-first.ts';
 import { foldedWords, stem } from '../../search/words.ts';
@@ -59,7 +60,15 @@ export const DEFAULT_TUNING: FtsTuning = {
 };
 
 const phrase = (tokens: readonly string[]) => `"${tokens.join(' ')}"`;
-const authorPhrase = (tokens: readonly string[]) => `{authors} : "${tokens.map((t) => t + AUTHOR_MARK).join(' ')}"`;
+/** Indexed author words (author-names.ts) as the index holds them: written words carry AUTHOR_MARK, aliases their own mark. */
+const authorWords = (words: readonly string[]) => `{authors} : "${words.map((w) => (w.endsWith(ALIAS_MARK) ? w : w + AUTHOR_MARK)).join(' ')}"`;
+/** An author's name as written (a plain word that may be a name). */
+const authorPhrase = (tokens: readonly string[]) => authorWords(nameWords(tokens.join(' ')));
+/** An `author:` term: the name's variants (initials, full) ORed. */
+const authorTerm = (tokens: readonly string[]) => {
+  const variants = authorPhrases(tokens).map(authorWords);
+  return variants.length === 1 ? variants[0]! : `(${variants.join(' OR ')})`;
+};
 
 /**
  * FTS5 MATCH text for a parsed query. Tokens hold only letters, digits and marks (see
@@ -75,7 +84,7 @@ export class FtsExpressions {
       case 'title':
         return `{title} : ${phrase(t.tokens)}`;
       case 'authors':
-        return authorPhrase(t.tokens);
+        return authorTerm(t.tokens);
       case 'any':
         return this.names.has(t.tokens.join(' ')) ? `(${phrase(t.tokens)} OR ${authorPhrase(t.tokens)})` : phrase(t.tokens);
     }

@@ -4,6 +4,7 @@ import { wordForms } from './migration-0003-word-forms.ts';
 import { similarityTaste } from './migration-0004-similarity-taste.ts';
 import { leasesInstances } from './migration-0005-leases-instances.ts';
 import { headerRows } from './migration-0006-header-rows.ts';
+import { authorVariantsFeeds } from './migration-0008-author-variants-feeds.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -168,6 +169,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0004_similarity_taste': similarityTaste,
   '0005_leases_instances': leasesInstances,
   '0006_header_rows': headerRows,
+  '0008_author_variants_feeds': authorVariantsFeeds,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({
