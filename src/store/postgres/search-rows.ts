@@ -34,14 +34,17 @@ export async function writeSearchRows(trx: Kysely<Database>, fresh: readonly Fre
 /** Rewrites every paper's search row (a migration's, when what is indexed changes), a batch at a time. */
 export async function reindexAllDocs(db: Kysely<any>): Promise<void> {
   for (let cursor = 0; ; ) {
-    const rows: FreshPaper[] = await db
+    const read = await db
       .selectFrom('papers')
       .select(['seq', 'title', 'authors_text', 'keywords_text', 'abstract', 'published_at', 'first_seen_at'])
       .where('seq', '>', cursor)
       .orderBy('seq')
       .limit(INDEX_ROWS)
       .execute();
-    if (rows.length === 0) return;
+    if (read.length === 0) return;
+    // A migration's connection may not have open.ts's timestamp parsers: Dates become ISO strings here.
+    const iso = (t: string | Date | null): string | null => (t instanceof Date ? t.toISOString() : t);
+    const rows: FreshPaper[] = read.map((r: FreshPaper) => ({ ...r, published_at: iso(r.published_at), first_seen_at: iso(r.first_seen_at)! }));
     await writeDocs(db, docRows(rows));
     cursor = rows[rows.length - 1]!.seq;
   }
