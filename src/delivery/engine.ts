@@ -326,6 +326,7 @@ export class DeliveryEngine {
     if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
     const topics = JSON.parse(row.topics) as string[];
     const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));
+    const thread = await this.threadOf(channel, row);
     return this.safePost(() =>
       poster.post(channel.external_id, {
         kind: 'paper',
@@ -334,8 +335,16 @@ export class DeliveryEngine {
         digestDate: row.digest_date,
         attempt: row.attempts,
         firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+        ...thread,
       }),
     );
+  }
+
+  /** Thread mode: the header message of the paper's digest, which the paper goes under (none if no header was posted). */
+  private async threadOf(channel: ChannelRow, row: DeliveryRow): Promise<{ threadId?: string }> {
+    if (!channel.thread_mode || row.digest_id === null) return {};
+    const digest = await this.deps.store.outbox.digest(row.digest_id);
+    return digest?.header_message_id ? { threadId: digest.header_message_id } : {};
   }
 
   /** An adapter should return outcomes, not throw; if one throws anyway, it is a retry. */

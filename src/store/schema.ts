@@ -88,6 +88,8 @@ export interface ChannelsTable {
   created_at: string;
   /** Set when the channel opts in to scheduled digests (or resumes); slots before it never count as missed. */
   active_since: string | null;
+  /** 1: a digest's papers go in a thread under its header (`/papers schedule ... thread`; Slack only). */
+  thread_mode: Generated<number>;
 }
 
 export interface TopicsTable {

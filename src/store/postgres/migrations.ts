@@ -255,4 +255,10 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`ALTER TABLE papers_search ALTER COLUMN doc SET STORAGE MAIN`.execute(db);
     },
   },
+  // Mirrors SQLite's 0007 (migration-0007-thread-mode.ts): a digest's papers in a thread under its header.
+  '0005_channel_thread_mode': {
+    async up(db: Kysely<any>) {
+      await sql`ALTER TABLE channels ADD COLUMN thread_mode integer NOT NULL DEFAULT 0`.execute(db);
+    },
+  },
 };

@@ -3,6 +3,7 @@ import { deliveryOutbox } from './migration-0002-delivery.ts';
 import { wordForms } from './migration-0003-word-forms.ts';
 import { similarityTaste } from './migration-0004-similarity-taste.ts';
 import { leasesInstances } from './migration-0005-leases-instances.ts';
+import { threadMode } from './migration-0007-thread-mode.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -166,6 +167,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0003_search_word_forms': wordForms,
   '0004_similarity_taste': similarityTaste,
   '0005_leases_instances': leasesInstances,
+  '0007_channel_thread_mode': threadMode,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({
