@@ -373,13 +373,7 @@ export class FakeSlack {
     const newestFirst = [...this.channel(channel)]
       .reverse()
       .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest && Number(m.ts) < below && (!m.thread_ts || m.thread_ts === m.ts));
-    const page = newestFirst.slice(0, limit);
-    const hasMore = newestFirst.length > limit;
-    return {
-      messages: page.map((m) => messageView(m, withMeta)),
-      has_more: hasMore,
-      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
-    };
+    return pageOf(newestFirst, limit, 'before', withMeta);
   }
 
   /**
@@ -398,14 +392,19 @@ export class FakeSlack {
     if (Number.isNaN(after)) throw new SlackApiError('invalid_cursor');
     const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
     const thread = this.channel(channel).filter((m) => (m.ts === root || m.thread_ts === root) && Number(m.ts) > after);
-    const page = thread.slice(0, limit);
-    const hasMore = thread.length > limit;
-    return {
-      messages: page.map((m) => messageView(m, withMeta)),
-      has_more: hasMore,
-      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`after:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
-    };
+    return pageOf(thread, limit, 'after', withMeta);
   }
+}
+
+/** One page of `messages` as Slack answers it; the cursor (opaque to the client) continues `before` / `after` the last one given. */
+function pageOf(messages: StoredMessage[], limit: number, direction: 'before' | 'after', withMeta: boolean): Record<string, unknown> {
+  const page = messages.slice(0, limit);
+  const hasMore = messages.length > limit;
+  return {
+    messages: page.map((m) => messageView(m, withMeta)),
+    has_more: hasMore,
+    ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`${direction}:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
+  };
 }
 
 function messageView(m: StoredMessage, withMeta: boolean): Record<string, unknown> {
