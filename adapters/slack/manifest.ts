@@ -20,6 +20,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'users.info': ['users:read'],
   // The delivery check reads back recent posts (and their metadata) in public and private channels.
   'conversations.history': ['channels:history', 'groups:history'],
+  // Thread replies are not in the history: a reaction's message, and a thread-mode digest's papers, are read back here.
+  'conversations.replies': ['channels:history', 'groups:history'],
   // Socket Mode's connection call uses the app-level token (connections:write), not a bot scope.
   'apps.connections.open': [],
 };

@@ -6,6 +6,7 @@ import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/deliver
 import type { Logger } from '../../src/logger.ts';
 import { rateLimitWait } from './client.ts';
 import { renderHeaderMessage, renderNotice, renderPaperMessage, type SlackMessage } from './render.ts';
+import { readThread } from './threads.ts';
 
 /** Message metadata marking a Paperboy delivery; its payload carries the delivery key. */
 export const DELIVERY_EVENT_TYPE = 'paperboy_delivery';
@@ -108,8 +109,9 @@ type ChannelState = 'checked' | 'suspect' | 'unread';
  *   the first try (`firstTriedAt`), whatever this process read or remembers of the channel,
  *   and is never posted without a successful read.
  * So `post()` is safe to call again with the same key, as the ChatPoster port requires.
- * The WebClient must retry only rate limits (client.ts POST_RETRY). Limit: channel history
- * holds no thread replies, so a post with `threadId` is not found by the check.
+ * The WebClient must retry only rate limits (client.ts POST_RETRY). The channel's history
+ * holds no thread replies: a post in a thread (`threadId`, thread mode) is looked for in that
+ * thread instead (conversations.replies), all of it, whenever the channel would be read.
  * `findPosted()` is the same lookup, for a caller that wants to ask first.
  */
 export class SlackPoster implements ChatPoster {
@@ -134,7 +136,8 @@ export class SlackPoster implements ChatPoster {
   async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
     const log = this.opts.logger.child({ platform: 'slack', channel: channelId, key: message.key });
     const retry = (message.attempt ?? 1) > 1 ? { since: message.firstTriedAt ?? null } : null;
-    const prior = await this.priorPost(channelId, message.key, retry, log);
+    const thread = message.kind === 'paper' ? message.threadId : undefined;
+    const prior = await this.priorPost(channelId, message.key, retry, log, thread);
     if (prior !== null) return prior.ok ? { ...prior, ...this.checkProblem(channelId) } : prior;
 
     const body = renderOutbound(message);
@@ -182,7 +185,7 @@ export class SlackPoster implements ChatPoster {
    * another process), which this process cannot know from its own memory, so the channel is
    * read back to `since` (the first try) even if it was read before.
    */
-  private async priorPost(channelId: string, key: string, retry: { since: Date | null } | null, log: Logger): Promise<PostOutcome | null> {
+  private async priorPost(channelId: string, key: string, retry: { since: Date | null } | null, log: Logger, thread?: string): Promise<PostOutcome | null> {
     const known = this.posted.get(channelId)?.get(key);
     if (known) {
       log.info('slack message already posted; not posting again', { ts: known });
@@ -191,7 +194,8 @@ export class SlackPoster implements ChatPoster {
     const state = this.state.get(channelId);
     if (retry || (state !== 'checked' && state !== 'unread')) {
       try {
-        if (retry) await this.searchHistory(channelId, key, retry.since);
+        if (thread) await this.searchThread(channelId, thread, key);
+        else if (retry) await this.searchHistory(channelId, key, retry.since);
         else await this.readHistory(channelId);
       } catch (e) {
         const outcome = classifySlackError(e);
@@ -242,6 +246,14 @@ export class SlackPoster implements ChatPoster {
     } while (cursor);
     this.state.set(channelId, 'checked');
     this.unreadable.delete(channelId);
+  }
+
+  /** Reads a thread-mode digest's thread (its header's replies) until `key` turns up. The channel's state is left as it was: the thread is not the channel. */
+  private async searchThread(channelId: string, threadTs: string, key: string): Promise<void> {
+    await readThread(this.client, channelId, threadTs, (page) => {
+      this.rememberKeys(channelId, page);
+      return this.posted.get(channelId)?.has(key) ?? false;
+    });
   }
 
   private rememberKeys(channelId: string, messages: Array<{ ts?: string; metadata?: unknown }> | undefined): void {

@@ -340,6 +340,7 @@ export class DeliveryEngine {
     if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
     const topics = JSON.parse(row.topics) as string[];
     const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));
+    const thread = await this.threadOf(channel, row);
     return this.safePost(() =>
       poster.post(channel.external_id, {
         kind: 'paper',
@@ -348,8 +349,16 @@ export class DeliveryEngine {
         digestDate: row.digest_date,
         attempt: row.attempts,
         firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+        ...thread,
       }),
     );
+  }
+
+  /** Thread mode: the header message of the paper's digest, which the paper goes under (none if no header was posted). */
+  private async threadOf(channel: ChannelRow, row: DeliveryRow): Promise<{ threadId?: string }> {
+    if (!channel.thread_mode || row.digest_id === null) return {};
+    const header = await this.deps.store.outbox.headerMessageId(row.digest_id);
+    return header ? { threadId: header } : {};
   }
 
   /** An adapter should return outcomes, not throw; if one throws anyway, it is a retry. */

@@ -165,6 +165,18 @@ export class OutboxRepo {
     return this.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The platform's id of a digest's posted header (what thread mode posts its papers under); null before it is sent. */
+  async headerMessageId(digestId: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('deliveries')
+      .select('message_id')
+      .where('digest_id', '=', digestId)
+      .where('kind', '=', 'header')
+      .where('state', '=', 'sent')
+      .executeTakeFirst();
+    return row?.message_id ?? null;
+  }
+
   /**
    * Channels (enabled, in enabled teams) with a delivery (header or paper) ready to send, or held
    * under a lease that ran out; not those with a post in flight under a live lease (their

@@ -91,6 +91,8 @@ export interface ChannelsTable {
   active_since: string | null;
   /** Why the adapter cannot check the channel before a re-post (e.g. a missing history scope); null when it can. */
   duplicate_check_problem: string | null;
+  /** 1: a digest's papers go in a thread under its header (`/papers schedule ... thread`; Slack only). */
+  thread_mode: Generated<number>;
 }
 
 export interface TopicsTable {

@@ -70,6 +70,10 @@ export class TeamsRepo {
     await this.db.updateTable('channels').set({ paused: paused ? 1 : 0 }).where('id', '=', channelId).execute();
   }
 
+  async setThreadMode(channelId: number, on: boolean): Promise<void> {
+    await this.db.updateTable('channels').set({ thread_mode: on ? 1 : 0 }).where('id', '=', channelId).execute();
+  }
+
   async enableChannel(channelId: number): Promise<void> {
     await this.db.updateTable('channels').set({ disabled_reason: null, disabled_at: null, paused: 0 }).where('id', '=', channelId).execute();
   }

@@ -211,7 +211,7 @@ describe('help and mistakes', () => {
     const r = await h.say('/papers help');
     for (const c of commands) expect(r.text).toContain(`/papers ${c.name}`);
     const one = await h.say('/papers help schedule');
-    expect(one.text).toContain('Usage: `/papers schedule <times> [timezone] [weekdays]`');
+    expect(one.text).toContain('Usage: `/papers schedule <times> [timezone] [weekdays] [thread|nothread]`');
     expect(one.text).toContain('Only channel managers');
   });
 

@@ -318,7 +318,12 @@ describe('failures', () => {
     const ids = h.poster.papersIn('lab');
     expect(ids).toHaveLength(5);
     expect(new Set(ids).size).toBe(5);
-    const retried = h.poster.posts.filter((p) => p.message.kind === 'paper' && p.message.key === `d${claimed!.id}`);
-    expect(retried).toHaveLength(1);
+    const landed = h.poster.posts.filter((p) => p.message.kind === 'paper' && p.message.key === `d${claimed!.id}`);
+    expect(landed).toHaveLength(1);
+    // It lands once because the engine re-sent it as a retry with the same key (so the adapter
+    // checks the platform first), not because it was skipped: two calls, the second a retry.
+    const sent = h.poster.calls.filter((c) => c.message.key === `d${claimed!.id}`);
+    expect(sent.map((c) => c.message.attempt)).toEqual([1, 2]);
+    expect(sent[1]!.message.firstTriedAt?.getTime()).toBeLessThanOrEqual(h.clock.now().getTime());
   });
 });

@@ -5,7 +5,7 @@ import { resolveOptions } from '../../src/commands/options.ts';
 import { parseCommandText } from '../../src/commands/parse-text.ts';
 import type { CommandSpec } from '../../src/commands/types.ts';
 import { chatInputInteraction, Perm, type CommandOption, type VisibleAnswer } from '../support/fake-discord/index.ts';
-import { ALICE, BOB, GUILD, PAPER_ID, startHarness, type Harness } from './harness.ts';
+import { ALICE, BOB, CHANNEL_ID, GUILD, PAPER_ID, startHarness, type Harness } from './harness.ts';
 
 /*
  * Every declared subcommand, end to end: each of its examples goes in over the gateway as a
@@ -152,11 +152,16 @@ describe('specific paths', () => {
     }
   });
 
-  it('passes the post request of /papers digest post to the delivery service', async () => {
-    const before = h.services.postDigestNow.mock.calls.length;
+  // The real engine behind this command posts to the fake Discord in test/start/start-wiring.test.ts;
+  // here: the command asks for this channel and words the count itself, privately.
+  it('passes the post request of /papers digest post to the delivery service, for this channel', async () => {
+    h.services.postDigestNow.mockResolvedValueOnce({ posted: 3 });
     const answer = await run('digest', [{ name: 'action', type: 3, value: 'post' }], Perm.administrator);
-    expect(h.services.postDigestNow.mock.calls.length).toBe(before + 1);
-    expect(text(answer)).toContain('Nothing new to post right now.');
+    const team = await h.store.teams.findTeam('discord', GUILD.id);
+    const channel = await h.store.teams.findChannel(team!.id, CHANNEL_ID);
+    expect(h.services.postDigestNow.mock.calls.at(-1)).toEqual([channel!.id]);
+    expect(text(answer).trim()).toBe('Posted 3 papers here.');
+    expect(answer.ephemeral).toBe(true);
   });
 
   it('answers a subcommand Discord still has registered but the bot no longer knows, privately', async () => {

@@ -181,6 +181,23 @@ describe('reactions on a digest paper', () => {
     expect(await h.runtime.store.saves.find(teamId, PEOPLE.member!.id, PAPER)).toBeNull();
   });
 
+  it('a reaction redraws the vote count through chat.update, as a button click does', async () => {
+    const updates = () => h.fake.callsTo('chat.update').filter((c) => c.params.ts === ts);
+    expect(buttonLabel(ts, `pb:vote:${PAPER}`)).toBe('👍 Upvote (0)');
+    await settled(await react({ user: PEOPLE.member!.id, reaction: '+1', ts }));
+    expect(updates()).toHaveLength(1);
+    expect(updates()[0]!.params.channel).toBe(CHANNEL);
+    expect(JSON.stringify(updates()[0]!.params.blocks)).toContain('👍 Upvote (1)');
+    expect(buttonLabel(ts, `pb:vote:${PAPER}`)).toBe('👍 Upvote (1)');
+    // Only the buttons change: the rest of the message (its topic note) is kept.
+    expect(JSON.stringify(stored(ts).blocks)).toContain('topic: video detection');
+    await settled(await react({ user: PEOPLE.owner!.id, reaction: 'thumbsup', ts }));
+    expect(buttonLabel(ts, `pb:vote:${PAPER}`)).toBe('👍 Upvote (2)');
+    await settled(await react({ type: 'reaction_removed', user: PEOPLE.member!.id, reaction: '+1', ts, eventTs: '1360782900.000003' }));
+    expect(buttonLabel(ts, `pb:vote:${PAPER}`)).toBe('👍 Upvote (1)');
+    expect(updates()).toHaveLength(3);
+  });
+
   it('the same event delivered 4 times (retries, two at once) counts once', async () => {
     const eventId = nextEventId();
     const f = { eventId, user: PEOPLE.member!.id, reaction: 'thumbsup', ts };

@@ -53,6 +53,9 @@ function awkward(n: number, seed = 1): string {
   return s;
 }
 
+/** The longest escaped grapheme `awkward` produces (the family emoji, in UTF-16 units): how far short of its budget a cut may stop. */
+const LONGEST_ESCAPED_PIECE = '👨‍👩‍👧'.length;
+
 describe('escaping', () => {
   it('escapes the three characters that form mentions, links and commands', () => {
     expect(escapeMrkdwn('<!channel> & <@U1> <https://x|y>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; &lt;https://x|y&gt;');
@@ -74,12 +77,23 @@ describe('fit', () => {
   it('never exceeds the limit, never splits a character, an emoji sequence or an entity', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const raw = awkward(400, seed);
-      for (const max of [1, 2, 7, 50, 75, 301]) {
+      const whole = escapeMrkdwn(raw);
+      for (const max of [1, 2, 7, 50, 75, 301, 5000]) {
         const out = fit(raw, max);
         expect(out.length).toBeLessThanOrEqual(max);
         expect(out).not.toMatch(LONE_SURROGATE);
         expect(out).not.toMatch(/<|>|&(?!amp;|lt;|gt;)/);
-        if (out.endsWith('…')) expect(raw.length).toBeGreaterThan(0);
+        if (whole.length <= max) {
+          expect(out).toBe(whole);
+          continue;
+        }
+        // Cut: a prefix of the escaped text and an ellipsis, using the room it had.
+        expect(out.endsWith('…')).toBe(true);
+        const kept = out.slice(0, -1);
+        expect(whole.startsWith(kept)).toBe(true);
+        const keptWithTrimmedSpace = whole.length - whole.slice(kept.length).trimStart().length;
+        const budget = max - 1;
+        expect(keptWithTrimmedSpace).toBeGreaterThanOrEqual(Math.min(0.8 * budget, budget - LONGEST_ESCAPED_PIECE));
       }
     }
     const family = '👨‍👩‍👧';

@@ -2,11 +2,14 @@ import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/deliver
 
 /**
  * A ChatPoster for core delivery tests (the adapters have their own, against fake platforms):
- * records what each channel received, answers idempotently by key like the real adapters
- * promise to, and can be told to fail.
+ * records what each channel received and every call made, and can be told to fail. Like the
+ * real adapters it finds an earlier post by key only on a retry (`attempt` > 1, the port's
+ * contract): a first attempt sent twice lands twice, so a test sees an engine that breaks it.
  */
 export class RecordingPoster implements ChatPoster {
   readonly posts: Array<{ channel: string; message: OutboundMessage; messageId: string }> = [];
+  /** Every call, including those answered from an earlier post or by `script`. */
+  readonly calls: Array<{ channel: string; message: OutboundMessage }> = [];
   private readonly byKey = new Map<string, string>();
   /** Decides each outcome before it is recorded; return null to post normally. */
   script: (channel: string, message: OutboundMessage) => PostOutcome | null = () => null;
@@ -14,9 +17,10 @@ export class RecordingPoster implements ChatPoster {
   constructor(readonly platform = 'console') {}
 
   async post(channel: string, message: OutboundMessage): Promise<PostOutcome> {
+    this.calls.push({ channel, message });
     const scripted = this.script(channel, message);
     if (scripted) return scripted;
-    const known = this.byKey.get(message.key);
+    const known = (message.attempt ?? 1) > 1 ? this.byKey.get(message.key) : undefined;
     if (known) return { ok: true, messageId: known };
     const messageId = `m${this.posts.length + 1}`;
     this.byKey.set(message.key, messageId);

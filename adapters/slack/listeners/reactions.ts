@@ -1,7 +1,10 @@
-import type { App } from '@slack/bolt';
-import { applyPaperAction } from '../../../src/commands/paper-actions.ts';
+import type { App, webApi } from '@slack/bolt';
+import { applyPaperAction, type PaperActionResult } from '../../../src/commands/paper-actions.ts';
 import { isUserError } from '../../../src/domain/errors.ts';
+import type { Logger } from '../../../src/logger.ts';
 import { BOT_EVENTS } from '../manifest.ts';
+import { replaceCardActions } from '../render.ts';
+import { readMessage } from '../threads.ts';
 import type { SlackListenerContext } from './context.ts';
 
 /** Emoji names (as Slack sends them, skin tone stripped) that vote or save. */
@@ -25,19 +28,27 @@ export interface ReactionEvent {
   event_ts: string;
 }
 
-/** 👍 / ⬆️ vote and 🔖 saves on a digest paper message; removing the reaction undoes it. */
+/**
+ * 👍 / ⬆️ vote and 🔖 saves on a digest paper message; removing the reaction undoes it. The
+ * message is then redrawn with the new counts, as after a button click.
+ */
 export function registerReactions(app: App, ctx: SlackListenerContext): void {
   for (const name of BOT_EVENTS) {
-    app.event(name, async ({ event, body, context }) => {
+    app.event(name, async ({ event, body, context, client }) => {
       const eventId = (body as { event_id?: string }).event_id;
       const teamId = context.teamId ?? (body as { team_id?: string }).team_id;
       if (!eventId || !teamId) return;
-      await handleReaction(event as ReactionEvent, { eventId, teamId, retryNum: context.retryNum }, ctx);
+      await handleReaction(event as ReactionEvent, { eventId, teamId, retryNum: context.retryNum }, ctx, client);
     });
   }
 }
 
-export async function handleReaction(e: ReactionEvent, meta: { eventId: string; teamId: string; retryNum?: number | undefined }, ctx: SlackListenerContext): Promise<void> {
+export async function handleReaction(
+  e: ReactionEvent,
+  meta: { eventId: string; teamId: string; retryNum?: number | undefined },
+  ctx: SlackListenerContext,
+  client: webApi.WebClient,
+): Promise<void> {
   const log = ctx.logger.child({ event: meta.eventId, team: meta.teamId, user: e.user, reaction: e.reaction });
   if (!ctx.events.claim(meta.eventId)) {
     log.debug('slack event already handled; dropping the copy', { retryNum: meta.retryNum });
@@ -61,10 +72,16 @@ export async function handleReaction(e: ReactionEvent, meta: { eventId: string; 
       log.info('slack reaction event older than one already applied; ignoring it');
       return;
     }
-    const r = await applyPaperAction(
-      { kind, paperId: delivery.paper_id, team: { platform: 'slack', externalId: meta.teamId }, channel: { externalId: e.item.channel }, userId: e.user, set: e.type === 'reaction_added' },
-      ctx.runtime,
-    );
+    const { channel: channelId, ts } = e.item;
+    // Serialized with the buttons' clicks on the same message (same key), so the last redraw carries the newest count.
+    const r = await ctx.serial.run(`${channelId}:${ts}`, async () => {
+      const applied = await applyPaperAction(
+        { kind, paperId: delivery.paper_id, team: { platform: 'slack', externalId: meta.teamId }, channel: { externalId: channelId }, userId: e.user, set: e.type === 'reaction_added' },
+        ctx.runtime,
+      );
+      await redrawReacted(client, channelId, ts, applied, log);
+      return applied;
+    });
     log.info('slack reaction applied', { paper: delivery.paper_id, kind, message: r.message });
   } catch (err) {
     if (isUserError(err)) {
@@ -74,5 +91,21 @@ export async function handleReaction(e: ReactionEvent, meta: { eventId: string; 
     // Let Slack's redelivery try again (setting a vote or save twice is harmless).
     ctx.events.release(meta.eventId);
     throw err;
+  }
+}
+
+/** The reacted-to message, read back from Slack, with its paper's buttons showing the new counts. */
+async function redrawReacted(client: webApi.WebClient, channel: string, ts: string, r: PaperActionResult, log: Logger): Promise<void> {
+  try {
+    const message = await readMessage(client, channel, ts);
+    const blocks = replaceCardActions(message?.blocks, r.card);
+    if (!message || !blocks) {
+      log.debug('slack reaction: no buttons to redraw', { found: message !== null });
+      return;
+    }
+    await client.chat.update({ channel, ts, text: message.text || r.card.paper.title, blocks });
+  } catch (err) {
+    // The vote or save is recorded; only the drawing of its count is stale until the next one.
+    log.warn('slack redraw after a reaction failed', { err });
   }
 }

@@ -276,6 +276,12 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql.raw(dropDigestHeaders).execute(db);
     },
   },
+  // Mirrors SQLite's 0007 (migration-0007-thread-mode.ts): a digest's papers in a thread under its header.
+  '0005_channel_thread_mode': {
+    async up(db: Kysely<any>) {
+      await sql`ALTER TABLE channels ADD COLUMN thread_mode integer NOT NULL DEFAULT 0`.execute(db);
+    },
+  },
   // Mirrors SQLite's 0008 (migration-0008-author-variants-feeds.ts): author names indexed with
   // their initials aliases (every search document rewritten), and channels' Atom feed tokens.
   '0006_author_variants_feeds': {

@@ -4,6 +4,7 @@ import { wordForms } from './migration-0003-word-forms.ts';
 import { similarityTaste } from './migration-0004-similarity-taste.ts';
 import { leasesInstances } from './migration-0005-leases-instances.ts';
 import { headerRows } from './migration-0006-header-rows.ts';
+import { threadMode } from './migration-0007-thread-mode.ts';
 import { authorVariantsFeeds } from './migration-0008-author-variants-feeds.ts';
 
 /**
@@ -169,6 +170,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0004_similarity_taste': similarityTaste,
   '0005_leases_instances': leasesInstances,
   '0006_header_rows': headerRows,
+  '0007_channel_thread_mode': threadMode,
   '0008_author_variants_feeds': authorVariantsFeeds,
 };
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
  * - Records every call (method, parsed params, token, time) and every response_url post.
  * - Implements the methods Paperboy uses with Slack's shapes: auth.test, chat.postMessage,
  *   chat.update, users.info, conversations.history (with message metadata, oldest/latest
- *   and cursor paging),
+ *   and cursor paging), conversations.replies (a thread, parent first, cursor paging),
  *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to).
  * - Any other method is answered `unknown_method` and listed in `unmatched`; `assertClean()`
  *   (call it in afterEach) fails the test naming it.
@@ -160,6 +160,7 @@ export class FakeSlack {
         return { user: { deleted: false, is_admin: false, is_owner: false, is_primary_owner: false, is_restricted: false, is_ultra_restricted: false, is_bot: false, ...user } };
       },
       'conversations.history': (p) => this.history(p),
+      'conversations.replies': (p) => this.replies(p),
       'apps.connections.open': () => {
         if (!this.socketUrl) throw new SlackApiError('socket_mode_not_enabled');
         return { url: this.socketUrl };
@@ -372,14 +373,38 @@ export class FakeSlack {
     const newestFirst = [...this.channel(channel)]
       .reverse()
       .filter((m) => Number(m.ts) > oldest && Number(m.ts) < latest && Number(m.ts) < below && (!m.thread_ts || m.thread_ts === m.ts));
-    const page = newestFirst.slice(0, limit);
-    const hasMore = newestFirst.length > limit;
-    return {
-      messages: page.map((m) => messageView(m, withMeta)),
-      has_more: hasMore,
-      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
-    };
+    return pageOf(newestFirst, limit, 'before', withMeta);
   }
+
+  /**
+   * Like Slack: `ts` may be a thread's parent or any message in it (or a message with no
+   * thread, which comes back alone); the parent comes first, then the replies, oldest first.
+   */
+  private replies(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(p.channel ?? '');
+    const failure = this.channelErrors.get(channel);
+    if (failure) throw new SlackApiError(failure);
+    const asked = this.channel(channel).find((m) => m.ts === String(p.ts ?? ''));
+    if (!asked) throw new SlackApiError('thread_not_found');
+    const root = asked.thread_ts ?? asked.ts;
+    const limit = Math.min(p.limit !== undefined ? Number(p.limit) : 1000, 1000);
+    const after = typeof p.cursor === 'string' && p.cursor ? Number(Buffer.from(p.cursor, 'base64url').toString('utf8').replace(/^after:/, '')) : -Infinity;
+    if (Number.isNaN(after)) throw new SlackApiError('invalid_cursor');
+    const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+    const thread = this.channel(channel).filter((m) => (m.ts === root || m.thread_ts === root) && Number(m.ts) > after);
+    return pageOf(thread, limit, 'after', withMeta);
+  }
+}
+
+/** One page of `messages` as Slack answers it; the cursor (opaque to the client) continues `before` / `after` the last one given. */
+function pageOf(messages: StoredMessage[], limit: number, direction: 'before' | 'after', withMeta: boolean): Record<string, unknown> {
+  const page = messages.slice(0, limit);
+  const hasMore = messages.length > limit;
+  return {
+    messages: page.map((m) => messageView(m, withMeta)),
+    has_more: hasMore,
+    ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`${direction}:${page.at(-1)!.ts}`).toString('base64url') } } : {}),
+  };
 }
 
 function messageView(m: StoredMessage, withMeta: boolean): Record<string, unknown> {
