@@ -47,13 +47,13 @@ export function renderCardEmbed(card: PaperCard, position: Position): APIEmbed {
   if (paper.authors.length > 0) {
     const shown = paper.authors.slice(0, AUTHORS_SHOWN).join(', ');
     const more = paper.authors.length > AUTHORS_SHOWN ? ` +${paper.authors.length - AUTHORS_SHOWN} more` : '';
-    fields.push({ name: 'Authors', value: truncate(escapePaperText(shown) + more, L.fieldValue) });
+    fields.push({ name: 'Authors', value: truncate(escapePaperText(truncate(shown, L.fieldValue)) + more, L.fieldValue) });
   }
-  if (paper.org) fields.push({ name: 'Organization', value: truncate(escapePaperText(paper.org), L.fieldValue), inline: true });
+  if (paper.org) fields.push({ name: 'Organization', value: truncate(escapePaperText(truncate(paper.org, L.fieldValue)), L.fieldValue), inline: true });
   fields.push({ name: 'Upvotes', value: `${paper.upvotes} on Hugging Face · ${card.teamVotes} from this team`, inline: true });
 
   const embed: APIEmbed = {
-    title: truncate(`${position ? `${position}. ` : ''}${escapePaperText(paper.title)}`, L.embedTitle),
+    title: truncate(`${position ? `${position}. ` : ''}${escapePaperText(truncate(paper.title, L.embedTitle))}`, L.embedTitle),
     color: EMBED_COLOR,
     fields,
     footer: { text: cardFooter(card) },
@@ -112,8 +112,9 @@ export function renderCards(cards: readonly PaperCard[], maxEmbeds: number = L.e
 
 /** A core reply as a Discord message: title and text as content, papers as embeds with buttons, a file as an attachment. */
 export function renderReply(reply: Reply): DiscordMessage {
-  const heading = reply.title ? `**${escapeReplyText(reply.title)}**` : '';
-  const text = escapeReplyText(reply.text);
+  // Escaping only lengthens text: what cannot be shown is cut before it is escaped.
+  const heading = reply.title ? `**${escapeReplyText(truncate(reply.title, L.content))}**` : '';
+  const text = escapeReplyText(truncate(reply.text, L.embedDescription * L.embedsPerMessage));
   let content = [heading, text].filter(Boolean).join('\n');
   const embeds: APIEmbed[] = [];
   if (content.length > L.content) {
@@ -140,11 +141,11 @@ export function renderOutbound(m: OutboundMessage): DiscordMessage {
       return { embeds, components, allowed_mentions: NO_MENTIONS };
     }
     case 'header': {
-      const content = [`**${escapeReplyText(m.title)}**`, escapeReplyText(m.text)].filter(Boolean).join('\n');
+      const content = [`**${escapeReplyText(truncate(m.title, L.content))}**`, escapeReplyText(truncate(m.text, L.content))].filter(Boolean).join('\n');
       return { content: truncate(content, L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
     }
     case 'notice':
-      return { content: truncate(escapeReplyText(m.text) || '(empty notice)', L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
+      return { content: truncate(escapeReplyText(truncate(m.text, L.content)) || '(empty notice)', L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
   }
 }
 

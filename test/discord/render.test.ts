@@ -190,3 +190,24 @@ describe('replaceCard', () => {
     expect(replaceCard({ embeds, components }, 'pb:vote:9999.99999', changed)).toBeNull();
   });
 });
+
+// Found by `npm run fuzz`: discord.js's escapeMarkdown is quadratic in a line's length, and a
+// 60 KB reply or paper title took about 100 s to render, blocking the bot. Without the fix this
+// test runs into the test timeout.
+describe('long markdown-heavy text', () => {
+  const heavy = 'a_b*c~'.repeat(10_000);
+
+  it('renders a 60 KB reply and paper title within the limits, escaped', () => {
+    const m = renderReply({ title: heavy, text: heavy, ephemeral: false });
+    expect(m.content!.length).toBeLessThanOrEqual(L.content);
+    expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+    expect(m.content!.startsWith('**a\\_b\\*c~a\\_b')).toBe(true);
+    const embed = renderCardEmbed(card({ title: heavy, org: heavy, authors: [heavy] }), null);
+    expect(embed.title!.startsWith('a\\_b\\*c~')).toBe(true);
+    expect(embedLength(embed)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+  });
+
+  it('escapes long text as it escapes short text, piece by piece', () => {
+    expect(escapeReplyText(heavy)).toBe(escapeReplyText(heavy.slice(0, 600)).repeat(100));
+  });
+});
