@@ -411,12 +411,13 @@ const hfItem = fc.record(
   { requiredKeys: [] },
 );
 
+/** The fallback day is ours (the day asked for), always a valid day; the payload is anything. */
 const hfParser: FuzzProperty = {
   name: 'HF daily papers parser',
   weight: 10,
   check: (cases, seed) =>
     runProperty(
-      fc.property(fc.oneof({ weight: 6, arbitrary: fc.array(hfItem, { maxLength: 6 }) }, { weight: 1, arbitrary: fc.anything() }), fc.option(fc.constantFrom(...WHEN)), (json, day) => {
+      fc.property(fc.oneof({ weight: 6, arbitrary: fc.array(hfItem, { maxLength: 6 }) }, { weight: 1, arbitrary: fc.anything() }), fc.option(fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))), (json, day) => {
         const r = parseHfDailyPapers(json, day);
         checkItems(r);
         if (Array.isArray(json) && r.items.length + r.skipped !== json.length) throw new Error('items lost');
