@@ -29,6 +29,9 @@ export function escapeMrkdwn(s: string): string {
 
 const asIs = (s: string): string => s;
 
+/** Room past the cut for the grapheme cluster that straddles it (emoji ZWJ sequences are up to about 30 units). */
+const CLUSTER_SLACK = 64;
+
 /**
  * `raw`, escaped, in at most `max` UTF-16 units. A cut never splits a character (surrogate
  * pairs, emoji sequences) or an escape entity, prefers a word boundary, and ends with `…`.
@@ -37,8 +40,14 @@ export function fit(raw: string, max: number, escape: (s: string) => string = es
   const whole = escape(raw);
   if (whole.length <= max) return whole;
   const budget = max - ELLIPSIS.length;
+  // Only the start of `raw` can fit (escaping only lengthens it), and segmenting a long string
+  // costs per segment in proportion to its length (about 50 ms for 100 KB): segment the start,
+  // less its last cluster, which the cut may have split.
+  const head = raw.length > max + CLUSTER_SLACK ? raw.slice(0, max + CLUSTER_SLACK) : raw;
+  const segments = [...graphemes.segment(head)];
+  if (head !== raw) segments.pop();
   let out = '';
-  for (const { segment } of graphemes.segment(raw)) {
+  for (const { segment } of segments) {
     const piece = escape(segment);
     if (out.length + piece.length > budget) break;
     out += piece;

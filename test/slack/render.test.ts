@@ -85,6 +85,11 @@ describe('fit', () => {
     const family = '👨‍👩‍👧';
     const cut = fit(family.repeat(100), 50);
     expect(cut.slice(0, -1).replaceAll(family, '')).toBe('');
+    // Long text is segmented only near the cut: a sequence the slice splits is still whole or gone.
+    for (let pad = 0; pad < 130; pad++) {
+      const out = fit('a'.repeat(pad) + family.repeat(500), 60);
+      expect(out.slice(0, -1).replace(/^a*/, '').replaceAll(family, '').trim(), String(pad)).toBe('');
+    }
   });
 
   it('cuts at a word boundary when one is near', () => {
