@@ -118,9 +118,10 @@ export function renderReply(reply: Reply): DiscordMessage {
   let content = [heading, text].filter(Boolean).join('\n');
   const embeds: APIEmbed[] = [];
   if (content.length > L.content) {
-    // Long text (help) goes where more fits: embed descriptions of up to 4096 each.
+    // Long text (help) goes where more fits: embed descriptions of up to 4096 each, and no more
+    // than all embeds together may hold.
     content = heading;
-    for (const piece of splitText(text, L.embedDescription).slice(0, L.embedsPerMessage)) embeds.push({ description: piece, color: EMBED_COLOR });
+    for (const piece of splitText(truncate(text, L.embedTotalPerMessage), L.embedDescription)) embeds.push({ description: piece, color: EMBED_COLOR });
   }
   const cards = renderCards(reply.cards ?? [], L.embedsPerMessage - embeds.length);
   embeds.push(...cards.embeds);
@@ -190,7 +191,11 @@ export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
       out.pop();
     } else {
       longest.description = truncate(longest.description!, Math.max(0, len - (total - L.embedTotalPerMessage)));
-      if (!longest.description) delete longest.description;
+      if (!longest.description) {
+        delete longest.description;
+        // Discord refuses an embed with nothing to show.
+        if (!longest.title && !longest.fields?.length) out.splice(out.indexOf(longest), 1);
+      }
     }
     total = out.reduce((n, e) => n + embedLength(e), 0);
   }

@@ -211,3 +211,14 @@ describe('long markdown-heavy text', () => {
     expect(escapeReplyText(heavy)).toBe(escapeReplyText(heavy.slice(0, 600)).repeat(100));
   });
 });
+
+// Found by `npm run fuzz`: text longer than all embeds may hold was split into ten embeds, and
+// fitting them into 6000 characters emptied eight of them, which Discord refuses.
+describe('text longer than a message holds', () => {
+  it('fills the embeds it can, none of them empty', () => {
+    const m = renderReply({ text: 'attention '.repeat(5_000), ephemeral: false, cards: [card()] });
+    expect(m.embeds.length).toBeGreaterThan(0);
+    for (const e of m.embeds) expect(Boolean(e.title || e.description || e.fields?.length)).toBe(true);
+    expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+  });
+});
