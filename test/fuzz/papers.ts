@@ -23,6 +23,9 @@ const url = fc.oneof(
   text,
 );
 
+/** Text as the parsers store a name or title: whitespace collapsed, never blank. */
+const named = text.map(normalizeSpace).filter((t) => t.length > 0);
+
 /** A card's paper comes from the store, which holds only arXiv ids (the parsers see to it): new and old style. */
 const paperId = fc.oneof(
   { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 0, max: 99999 })).map(([a, b]) => `${a}.${String(b).padStart(5, '0')}`) },
@@ -31,11 +34,11 @@ const paperId = fc.oneof(
 
 export const paperArb: fc.Arbitrary<Paper> = fc.record({
   id: paperId,
-  // Never empty: the parsers drop a paper without a title.
-  title: text.map(normalizeSpace).filter((t) => t.length > 0),
+  // Never empty: the parsers drop a paper without a title, and blank author and org names.
+  title: named,
   abstract: text,
-  authors: fc.oneof(fc.array(text, { maxLength: 8 }), fc.array(fc.constantFrom('A', 'Ünïcødé', '🚀', '\u202eevil', ''), { minLength: 100, maxLength: 400 })),
-  org: fc.option(text),
+  authors: fc.oneof(fc.array(named, { maxLength: 8 }), fc.array(fc.constantFrom('A', 'Ünïcødé', '🚀', '\u202eevil'), { minLength: 100, maxLength: 400 })),
+  org: fc.option(named),
   publishedAt: fc.option(fc.oneof(fc.constantFrom(...WHEN), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()))),
   upvotes: fc.oneof(fc.nat(), fc.integer(), fc.constantFrom(Number.MAX_SAFE_INTEGER, -1)),
   comments: fc.nat(),
