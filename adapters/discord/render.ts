@@ -113,7 +113,7 @@ export function renderCards(cards: readonly PaperCard[], maxEmbeds: number = L.e
 /** A core reply as a Discord message: title and text as content, papers as embeds with buttons, a file as an attachment. */
 export function renderReply(reply: Reply): DiscordMessage {
   // Escaping only lengthens text: what cannot be shown is cut before it is escaped.
-  const heading = reply.title ? `**${escapeReplyText(truncate(reply.title, L.content))}**` : '';
+  const heading = reply.title ? `**${escapeReplyText(truncate(reply.title, L.embedTitle))}**` : '';
   const text = escapeReplyText(truncate(reply.text, L.embedDescription * L.embedsPerMessage));
   let content = [heading, text].filter(Boolean).join('\n');
   const embeds: APIEmbed[] = [];
@@ -121,7 +121,7 @@ export function renderReply(reply: Reply): DiscordMessage {
     // Long text (help) goes where more fits: embed descriptions of up to 4096 each, and no more
     // than all embeds together may hold.
     content = heading;
-    for (const piece of splitText(truncate(text, L.embedTotalPerMessage), L.embedDescription)) embeds.push({ description: piece, color: EMBED_COLOR });
+    for (const piece of splitText(truncate(text, L.embedTotalPerMessage), L.embedDescription)) if (piece) embeds.push({ description: piece, color: EMBED_COLOR });
   }
   const cards = renderCards(reply.cards ?? [], L.embedsPerMessage - embeds.length);
   embeds.push(...cards.embeds);

@@ -37,8 +37,11 @@ const CLUSTER_SLACK = 64;
  * pairs, emoji sequences) or an escape entity, prefers a word boundary, and ends with `…`.
  */
 export function fit(raw: string, max: number, escape: (s: string) => string = escapeMrkdwn): string {
-  const whole = escape(raw);
-  if (whole.length <= max) return whole;
+  // Escaping only lengthens text: longer than `max` as typed, it cannot fit whole.
+  if (raw.length <= max) {
+    const whole = escape(raw);
+    if (whole.length <= max) return whole;
+  }
   const budget = max - ELLIPSIS.length;
   // Only the start of `raw` can fit (escaping only lengthens it), and segmenting a long string
   // costs per segment in proportion to its length (about 50 ms for 100 KB): segment the start,

@@ -221,4 +221,11 @@ describe('text longer than a message holds', () => {
     for (const e of m.embeds) expect(Boolean(e.title || e.description || e.fields?.length)).toBe(true);
     expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
   });
+
+  it('keeps a long title in the content and makes no empty embed for empty text', () => {
+    const m = renderReply({ title: 'a'.repeat(4_094), text: '', ephemeral: false });
+    expect(m.embeds).toEqual([]);
+    expect(m.content!.length).toBeLessThanOrEqual(L.content);
+    expect(m.content).toMatch(/^\*\*a+…\*\*$/);
+  });
 });
