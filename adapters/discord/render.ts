@@ -139,7 +139,7 @@ export function renderOutbound(m: OutboundMessage): DiscordMessage {
   switch (m.kind) {
     case 'paper': {
       const { embeds, components } = renderCards([m.card]);
-      return { embeds, components, allowed_mentions: NO_MENTIONS };
+      return { embeds: fitEmbeds(embeds), components, allowed_mentions: NO_MENTIONS };
     }
     case 'header': {
       const content = [`**${escapeReplyText(truncate(m.title, L.content))}**`, escapeReplyText(truncate(m.text, L.content))].filter(Boolean).join('\n');

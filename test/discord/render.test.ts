@@ -229,3 +229,14 @@ describe('text longer than a message holds', () => {
     expect(m.content).toMatch(/^\*\*a+…\*\*$/);
   });
 });
+
+// Found by `npm run fuzz`: a digest post of one paper with every field at its cap (a long project
+// link in the description) came to more than 6000 characters, which Discord refuses.
+describe('a digest post of one very long paper', () => {
+  it('fits the 6000 characters of a message', () => {
+    const long = card({ title: 't'.repeat(400), abstract: 'a'.repeat(3_000), authors: ['b'.repeat(2_000)], org: 'o'.repeat(3_000), links: { ...paper().links, project: `https://example.com/${'p'.repeat(3_100)}` } });
+    const m = renderOutbound({ kind: 'paper', key: 'k', card: long, digestDate: '2026-08-21' });
+    expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+    expect(m.embeds[0]!.title).toMatch(/^t+…$/);
+  });
+});

@@ -9,7 +9,7 @@ import { openApp, type App } from '../../src/app.ts';
 import { runCommand } from '../../src/commands/dispatch.ts';
 import { resolveOptions, type RawOptions } from '../../src/commands/options.ts';
 import { parseCommandText } from '../../src/commands/parse-text.ts';
-import type { CommandSpec, OptionSpec, Reply } from '../../src/commands/types.ts';
+import type { CommandSpec, OptionSpec, PaperCard, Reply } from '../../src/commands/types.ts';
 import { fixedClock } from '../../src/domain/clock.ts';
 import { parseArxivId } from '../../src/domain/paper.ts';
 import { parseTimes, parseTimezone, parseWeekdays } from '../../src/schedule/parse.ts';
@@ -476,46 +476,39 @@ const arxivParser: FuzzProperty = {
 // ---------------------------------------------------------------------------------------
 // Renderers
 
-const discordRenderer: FuzzProperty = {
-  name: 'Discord renderer (limits, no half emoji)',
-  weight: 4,
-  check: (cases, seed) =>
-    runProperty(
-      fc.property(replyArb, cardArb, anyText([2000]), (reply, card, text) => {
-        const ok = brokenStrings([reply, card, text]).length === 0;
-        const outputs = [
-          renderDiscord(reply),
-          renderOutbound({ kind: 'paper', key: 'k', card, digestDate: '2026-08-21' }),
-          renderOutbound({ kind: 'header', key: 'k', title: reply.title ?? '', text, digestDate: '2026-08-21' }),
-          renderOutbound({ kind: 'notice', key: 'k', text }),
-        ];
-        for (const m of outputs) {
-          const v = discordViolations(m, ok);
-          if (v.length > 0) throw new Error(v.join('; '));
-        }
-      }),
-      cases,
-      seed,
-    ),
-};
+/** A renderer's messages for a hostile reply, card and text all hold to `violations`. */
+function renderer<M>(name: string, limits: number[], render: (reply: Reply, card: PaperCard, text: string) => M[], violations: (m: M, wellFormed: boolean) => string[]): FuzzProperty {
+  return {
+    name,
+    weight: 4,
+    check: (cases, seed) =>
+      runProperty(
+        fc.property(replyArb, cardArb, anyText(limits), (reply, card, text) => {
+          const ok = brokenStrings([reply, card, text]).length === 0;
+          for (const m of render(reply, card, text)) {
+            const v = violations(m, ok);
+            if (v.length > 0) throw new Error(v.join('; '));
+          }
+        }),
+        cases,
+        seed,
+      ),
+  };
+}
 
-const slackRenderer: FuzzProperty = {
-  name: 'Slack renderer (limits, no half emoji)',
-  weight: 4,
-  check: (cases, seed) =>
-    runProperty(
-      fc.property(replyArb, cardArb, anyText([150, 3000]), (reply, card, text) => {
-        const ok = brokenStrings([reply, card, text]).length === 0;
-        const outputs = [renderSlack(reply), renderPaperMessage(card), renderHeaderMessage(reply.title ?? text, text), renderNotice(text)];
-        for (const m of outputs) {
-          const v = slackViolations(m, ok);
-          if (v.length > 0) throw new Error(v.join('; '));
-        }
-      }),
-      cases,
-      seed,
-    ),
-};
+const discordRenderer = renderer('Discord renderer (limits, no half emoji)', [2000], (reply, card, text) => [
+  renderDiscord(reply),
+  renderOutbound({ kind: 'paper', key: 'k', card, digestDate: '2026-08-21' }),
+  renderOutbound({ kind: 'header', key: 'k', title: reply.title ?? '', text, digestDate: '2026-08-21' }),
+  renderOutbound({ kind: 'notice', key: 'k', text }),
+], discordViolations);
+
+const slackRenderer = renderer('Slack renderer (limits, no half emoji)', [150, 3000], (reply, card, text) => [
+  renderSlack(reply),
+  renderPaperMessage(card),
+  renderHeaderMessage(reply.title ?? text, text),
+  renderNotice(text),
+], slackViolations);
 
 /** Every property, in the order the script reports them. */
 export const PROPERTIES: readonly FuzzProperty[] = [
