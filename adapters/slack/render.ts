@@ -222,7 +222,11 @@ export function renderReply(reply: Reply): SlackMessage {
   if (reply.title) m.add({ type: 'header', text: plain(reply.title, SLACK_LIMITS.headerText) });
   const cards = reply.cards ?? [];
   addText(m, reply.text, cards.length > 0 ? 1 : 0);
-  if (reply.file) m.add(...fileBlocks(reply.file, Math.min(FILE_BUDGET, m.charsLeft - 1_000)));
+  if (reply.file) {
+    // Text that filled the message leaves no room: the file's name and its note would overflow it.
+    const blocks = fileBlocks(reply.file, Math.min(FILE_BUDGET, m.charsLeft - 1_000));
+    if (m.fits(blocks)) m.add(...blocks);
+  }
 
   let shown = 0;
   for (const card of cards) {

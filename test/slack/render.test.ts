@@ -209,3 +209,13 @@ describe('replaceCardActions', () => {
     expect(replaceCardActions(undefined, a)).toBeNull();
   });
 });
+
+// Found by `npm run fuzz`: a reply whose text filled the message still got the file's name and
+// "Showing 0 of N entries" notes, 55 characters over what Slack takes.
+describe('a file after text that fills the message', () => {
+  it('stays within the limits', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\n');
+    const msg = renderReply({ text, ephemeral: true, file: { name: 'n'.repeat(300), content: '@misc{a,\n title={x}\n}\n@misc{b,\n title={y}\n}', contentType: 'application/x-bibtex' } });
+    expect(limitViolations(msg)).toEqual([]);
+  });
+});
