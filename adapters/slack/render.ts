@@ -225,7 +225,8 @@ export function renderReply(reply: Reply): SlackMessage {
   if (reply.file) {
     // Text that filled the message leaves no room: the file's name and its note would overflow it.
     const blocks = fileBlocks(reply.file, Math.min(FILE_BUDGET, m.charsLeft - 1_000));
-    if (m.fits(blocks)) m.add(...blocks);
+    const notes = cards.length > 0 ? 1 : 0;
+    if (m.fits(blocks, notes * OVERFLOW_NOTE.blocks, notes * OVERFLOW_NOTE.chars)) m.add(...blocks);
   }
 
   let shown = 0;

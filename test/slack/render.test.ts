@@ -215,7 +215,9 @@ describe('replaceCardActions', () => {
 describe('a file after text that fills the message', () => {
   it('stays within the limits', () => {
     const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\n');
-    const msg = renderReply({ text, ephemeral: true, file: { name: 'n'.repeat(300), content: '@misc{a,\n title={x}\n}\n@misc{b,\n title={y}\n}', contentType: 'application/x-bibtex' } });
-    expect(limitViolations(msg)).toEqual([]);
+    const file = { name: 'n'.repeat(300), content: '@misc{a,\n title={x}\n}\n@misc{b,\n title={y}\n}', contentType: 'application/x-bibtex' };
+    expect(limitViolations(renderReply({ text, ephemeral: true, file }))).toEqual([]);
+    // With papers too, whose "not shown" note comes last.
+    expect(limitViolations(renderReply({ text, ephemeral: true, file, cards: [card()] }))).toEqual([]);
   });
 });
