@@ -1,4 +1,5 @@
 import { usage } from '../src/commands/options.ts';
+import { flatClip } from '../src/commands/text.ts';
 import { defineCommand } from '../src/commands/types.ts';
 import { UserError } from '../src/domain/errors.ts';
 
@@ -12,7 +13,7 @@ export const help = defineCommand({
     const all = services.commands();
     if (options.command) {
       const spec = all.find((c) => c.name === options.command!.toLowerCase().replace(/^\/?papers\s+/, ''));
-      if (!spec) throw new UserError('not_found', `There is no \`/papers ${options.command.slice(0, 30)}\`. \`/papers help\` lists them all.`);
+      if (!spec) throw new UserError('not_found', `There is no \`/papers ${flatClip(options.command, 30)}\`. \`/papers help\` lists them all.`);
       const lines = [
         spec.description + '.',
         `Usage: \`${usage(spec)}\``,

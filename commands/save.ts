@@ -1,5 +1,6 @@
 import { resolvePaper } from '../src/commands/paper-ref.ts';
 import { defineCommand } from '../src/commands/types.ts';
+import { clip } from '../src/domain/clip.ts';
 
 export const NOTE_MAX = 500;
 
@@ -16,6 +17,6 @@ export const save = defineCommand({
     const paper = await resolvePaper(store, options.paper);
     const added = await store.saves.save(team.id, user.id, paper.id, options.note ?? null, clock.now());
     const what = added ? 'Saved' : options.note ? 'Updated your note on' : 'Already saved:';
-    return { text: `${what} ${paper.id} (${paper.title.slice(0, 120)}). See \`/papers saved\`.`, ephemeral: true };
+    return { text: `${what} ${paper.id} (${clip(paper.title, 120)}). See \`/papers saved\`.`, ephemeral: true };
   },
 });

@@ -47,13 +47,13 @@ export function renderCardEmbed(card: PaperCard, position: Position): APIEmbed {
   if (paper.authors.length > 0) {
     const shown = paper.authors.slice(0, AUTHORS_SHOWN).join(', ');
     const more = paper.authors.length > AUTHORS_SHOWN ? ` +${paper.authors.length - AUTHORS_SHOWN} more` : '';
-    fields.push({ name: 'Authors', value: truncate(escapePaperText(shown) + more, L.fieldValue) });
+    fields.push({ name: 'Authors', value: truncate(escapePaperText(truncate(shown, L.fieldValue)) + more, L.fieldValue) });
   }
-  if (paper.org) fields.push({ name: 'Organization', value: truncate(escapePaperText(paper.org), L.fieldValue), inline: true });
+  if (paper.org) fields.push({ name: 'Organization', value: truncate(escapePaperText(truncate(paper.org, L.fieldValue)), L.fieldValue), inline: true });
   fields.push({ name: 'Upvotes', value: `${paper.upvotes} on Hugging Face · ${card.teamVotes} from this team`, inline: true });
 
   const embed: APIEmbed = {
-    title: truncate(`${position ? `${position}. ` : ''}${escapePaperText(paper.title)}`, L.embedTitle),
+    title: truncate(`${position ? `${position}. ` : ''}${escapePaperText(truncate(paper.title, L.embedTitle))}`, L.embedTitle),
     color: EMBED_COLOR,
     fields,
     footer: { text: cardFooter(card) },
@@ -112,14 +112,16 @@ export function renderCards(cards: readonly PaperCard[], maxEmbeds: number = L.e
 
 /** A core reply as a Discord message: title and text as content, papers as embeds with buttons, a file as an attachment. */
 export function renderReply(reply: Reply): DiscordMessage {
-  const heading = reply.title ? `**${escapeReplyText(reply.title)}**` : '';
-  const text = escapeReplyText(reply.text);
+  // Escaping only lengthens text: what cannot be shown is cut before it is escaped.
+  const heading = reply.title ? `**${escapeReplyText(truncate(reply.title, L.embedTitle))}**` : '';
+  const text = escapeReplyText(truncate(reply.text, L.embedDescription * L.embedsPerMessage));
   let content = [heading, text].filter(Boolean).join('\n');
   const embeds: APIEmbed[] = [];
   if (content.length > L.content) {
-    // Long text (help) goes where more fits: embed descriptions of up to 4096 each.
+    // Long text (help) goes where more fits: embed descriptions of up to 4096 each, and no more
+    // than all embeds together may hold.
     content = heading;
-    for (const piece of splitText(text, L.embedDescription).slice(0, L.embedsPerMessage)) embeds.push({ description: piece, color: EMBED_COLOR });
+    for (const piece of splitText(truncate(text, L.embedTotalPerMessage), L.embedDescription)) if (piece) embeds.push({ description: piece, color: EMBED_COLOR });
   }
   const cards = renderCards(reply.cards ?? [], L.embedsPerMessage - embeds.length);
   embeds.push(...cards.embeds);
@@ -150,21 +152,22 @@ export function renderOutbound(m: OutboundMessage): DiscordMessage {
   switch (m.kind) {
     case 'paper': {
       const { embeds, components } = renderCards([m.card]);
-      return { embeds, components, allowed_mentions: NO_MENTIONS };
+      return { embeds: fitEmbeds(embeds), components, allowed_mentions: NO_MENTIONS };
     }
     case 'header': {
       // An embed, so its footer can carry the delivery key: a fetched message keeps no nonce,
       // and a retry must find this header by key, not by text another header may share.
       const embed: APIEmbed = {
-        title: truncate(escapeReplyText(m.title), L.embedTitle),
-        description: truncate(escapeReplyText(m.text) || '\u200b', L.embedDescription),
+        // Cut before escaping too: escaping is slow on very long text (found by fuzzing).
+        title: truncate(escapeReplyText(truncate(m.title, L.embedTitle)), L.embedTitle),
+        description: truncate(escapeReplyText(truncate(m.text, L.embedDescription)) || '\u200b', L.embedDescription),
         color: EMBED_COLOR,
         footer: { text: headerFooter(m.key) },
       };
       return { embeds: [embed], components: [], allowed_mentions: NO_MENTIONS };
     }
     case 'notice':
-      return { content: truncate(escapeReplyText(m.text) || '(empty notice)', L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
+      return { content: truncate(escapeReplyText(truncate(m.text, L.content)) || '(empty notice)', L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
   }
 }
 
@@ -209,7 +212,11 @@ export function fitEmbeds(embeds: readonly APIEmbed[]): APIEmbed[] {
       out.pop();
     } else {
       longest.description = truncate(longest.description!, Math.max(0, len - (total - L.embedTotalPerMessage)));
-      if (!longest.description) delete longest.description;
+      if (!longest.description) {
+        delete longest.description;
+        // Discord refuses an embed with nothing to show.
+        if (!longest.title && !longest.fields?.length) out.splice(out.indexOf(longest), 1);
+      }
     }
     total = out.reduce((n, e) => n + embedLength(e), 0);
   }

@@ -27,9 +27,9 @@ function isHighSurrogate(code: number): boolean {
 export function escapePaperText(s: string): string {
   let escaped = escapedPapers.get(s);
   if (escaped === undefined) {
-    escaped = escapeMentionSyntax(escapeMarkdown(s, { heading: true, bulletedList: true, numberedList: true, maskedLink: true }));
+    escaped = escapeMentionSyntax(inPieces(s, (piece) => escapeMarkdown(piece, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })));
     if (escapedPapers.size >= ESCAPED_KEPT) escapedPapers.clear();
-    escapedPapers.set(s, escaped);
+    if (s.length <= ESCAPED_MAX_LENGTH) escapedPapers.set(s, escaped);
   }
   return escaped;
 }
@@ -40,6 +40,8 @@ export function escapePaperText(s: string): string {
  */
 const escapedPapers = new Map<string, string>();
 const ESCAPED_KEPT = 2_000;
+/** Longer than any real title or abstract: not kept (bounds the memory to a few MB). */
+const ESCAPED_MAX_LENGTH = 5_000;
 
 /**
  * A core Reply's text: plain text whose only markup is `code spans`. The spans are kept,
@@ -47,8 +49,34 @@ const ESCAPED_KEPT = 2_000;
  */
 export function escapeReplyText(s: string): string {
   return escapeMentionSyntax(
-    escapeMarkdown(s, { inlineCode: false, inlineCodeContent: false, heading: true, bulletedList: true, numberedList: true, maskedLink: true }),
+    inPieces(s, (piece) => escapeMarkdown(piece, { inlineCode: false, inlineCodeContent: false, heading: true, bulletedList: true, numberedList: true, maskedLink: true })),
   );
+}
+
+/** Text up to this long is escaped whole; longer text in pieces of about `ESCAPE_PIECE`. */
+const ESCAPE_WHOLE = 1_000;
+const ESCAPE_PIECE = 200;
+
+/**
+ * discord.js's escapeMarkdown is quadratic in a line's length: its lookbehinds scan back at
+ * every `_` and `*` (found by fuzzing: 60 KB of text took 100 s, blocking the bot). Long text
+ * is escaped in pieces cut after a space or line break where there is one; at worst a
+ * character at a cut is escaped that did not need it, which Discord shows as typed.
+ */
+function inPieces(s: string, escape: (piece: string) => string): string {
+  if (s.length <= ESCAPE_WHOLE) return escape(s);
+  let out = '';
+  for (let start = 0; start < s.length; ) {
+    let end = Math.min(s.length, start + ESCAPE_PIECE);
+    if (end < s.length) {
+      const brk = Math.max(s.lastIndexOf(' ', end - 1), s.lastIndexOf('\n', end - 1));
+      if (brk > start) end = brk + 1;
+      else if (isHighSurrogate(s.charCodeAt(end - 1))) end -= 1;
+    }
+    out += escape(s.slice(start, end));
+    start = end;
+  }
+  return out;
 }
 
 function escapeMentionSyntax(s: string): string {

@@ -1,4 +1,5 @@
 import { UserError } from '../domain/errors.ts';
+import { flatClip } from './text.ts';
 import type { CommandSpec, OptionSpec } from './types.ts';
 
 export type RawOptions = Record<string, string | number | boolean | undefined>;
@@ -43,7 +44,7 @@ function coerce(spec: CommandSpec, opt: OptionSpec, value: string | number | boo
     }
     case 'integer': {
       const n = typeof value === 'number' ? value : /^[+-]?\d{1,12}$/.test(s) ? Number(s) : NaN;
-      if (!Number.isInteger(n)) throw new UserError('bad_option', `\`${opt.name}\` must be a whole number, not \`${clip(s)}\`.`);
+      if (!Number.isInteger(n)) throw new UserError('bad_option', `\`${opt.name}\` must be a whole number, not \`${flatClip(s, 40)}\`.`);
       if ((opt.min !== undefined && n < opt.min) || (opt.max !== undefined && n > opt.max)) {
         throw new UserError('bad_option', `\`${opt.name}\` must be between ${opt.min ?? '-∞'} and ${opt.max ?? '∞'}.`);
       }
@@ -52,7 +53,7 @@ function coerce(spec: CommandSpec, opt: OptionSpec, value: string | number | boo
     case 'choice': {
       const match = opt.choices.find((c) => c.toLowerCase() === s.toLowerCase());
       if (!match) {
-        throw new UserError('bad_option', `\`${opt.name}\` must be one of ${opt.choices.map((c) => `\`${c}\``).join(', ')} (not \`${clip(s)}\`). Usage: \`${usage(spec)}\``);
+        throw new UserError('bad_option', `\`${opt.name}\` must be one of ${opt.choices.map((c) => `\`${c}\``).join(', ')} (not \`${flatClip(s, 40)}\`). Usage: \`${usage(spec)}\``);
       }
       return match;
     }
@@ -61,11 +62,6 @@ function coerce(spec: CommandSpec, opt: OptionSpec, value: string | number | boo
 
 function describe(opt: OptionSpec): string {
   return `\`${opt.name}\` (${opt.description.replace(/\.$/, '').toLowerCase()})`;
-}
-
-function clip(s: string): string {
-  const flat = s.replace(/`/g, "'").replace(/\s+/g, ' ');
-  return flat.length > 40 ? flat.slice(0, 39) + '…' : flat;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { UserError } from '../domain/errors.ts';
 import type { RawOptions } from './options.ts';
+import { flatClip } from './text.ts';
 import type { CommandSpec } from './types.ts';
 
 export interface TextInvocation {
@@ -31,7 +32,7 @@ export function parseCommandText(text: string, commands: readonly CommandSpec[])
     const guess = closest(name, commands.map((c) => c.name));
     throw new UserError(
       'unknown_command',
-      `I don't know \`/papers ${clip(first.value)}\`.${guess ? ` Did you mean \`/papers ${guess}\`?` : ''} Try \`/papers help\`.`,
+      `I don't know \`/papers ${flatClip(first.value, 60)}\`.${guess ? ` Did you mean \`/papers ${guess}\`?` : ''} Try \`/papers help\`.`,
     );
   }
 
@@ -60,7 +61,7 @@ export function parseCommandText(text: string, commands: readonly CommandSpec[])
     options[opt.name] = positional.shift()!.value;
   }
   if (positional.length > 0) {
-    throw new UserError('bad_option', `\`/papers ${spec.name}\` got more than it takes: \`${clip(positional.map((t) => t.raw).join(' '))}\`. Try \`/papers help ${spec.name}\`.`);
+    throw new UserError('bad_option', `\`/papers ${spec.name}\` got more than it takes: \`${flatClip(positional.map((t) => t.raw).join(' '), 60)}\`. Try \`/papers help ${spec.name}\`.`);
   }
   return { command: spec.name, options };
 }
@@ -75,11 +76,6 @@ function tokenize(s: string): Token[] {
 
 function unquote(s: string): string {
   return s.replace(/["“”]/g, '');
-}
-
-function clip(s: string): string {
-  const flat = s.replace(/`/g, "'");
-  return flat.length > 60 ? flat.slice(0, 59) + '…' : flat;
 }
 
 /** The command name nearest to a typo, if one is close. */

@@ -1,7 +1,13 @@
+import { clip } from '../domain/clip.ts';
+
 /** Puts user-supplied text in a code span, safe from markup: the only markup replies use. */
 export function code(s: string, max = 80): string {
-  const flat = s.replace(/`/g, "'").replace(/\s+/g, ' ').trim();
-  return '`' + (flat.length > max ? flat.slice(0, max - 1) + '…' : flat) + '`';
+  return '`' + flatClip(s, max) + '`';
+}
+
+/** User-supplied text on one line, without backticks (it goes inside a code span), clipped to `max`. */
+export function flatClip(s: string, max: number): string {
+  return clip(s.replace(/`/g, "'").replace(/\s+/g, ' ').trim(), max);
 }
 
 export function plural(n: number, word: string, pluralWord = word + 's'): string {

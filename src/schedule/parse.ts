@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { clip } from '../domain/clip.ts';
 import { UserError } from '../domain/errors.ts';
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -16,7 +17,7 @@ export function parseTimes(raw: string): string[] {
   if (parts.length > 6) throw new UserError('bad_option', 'At most 6 digests a day, please.');
   const times = parts.map((p) => {
     const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(p);
-    if (!m) throw new UserError('bad_option', `\`${p.slice(0, 20)}\` isn't a time I understand; use 24-hour HH:MM, e.g. \`09:00\` or \`17:30\`.`);
+    if (!m) throw new UserError('bad_option', `\`${clip(p, 20)}\` isn't a time I understand; use 24-hour HH:MM, e.g. \`09:00\` or \`17:30\`.`);
     return `${m[1]!.padStart(2, '0')}:${m[2]}`;
   });
   return [...new Set(times)].sort();
@@ -28,7 +29,7 @@ export function parseTimezone(raw: string): string {
   const known = Intl.supportedValuesOf('timeZone');
   const exact = known.find((z) => z.toLowerCase() === tz.toLowerCase()) ?? (['utc', 'gmt', 'etc/utc'].includes(tz.toLowerCase()) ? 'UTC' : undefined);
   if (exact && DateTime.now().setZone(exact).isValid) return exact;
-  throw new UserError('bad_option', `\`${tz.slice(0, 40)}\` isn't a time zone I know. Use an IANA name such as \`Europe/Berlin\`, \`America/New_York\` or \`UTC\`.`);
+  throw new UserError('bad_option', `\`${clip(tz, 40)}\` isn't a time zone I know. Use an IANA name such as \`Europe/Berlin\`, \`America/New_York\` or \`UTC\`.`);
 }
 
 /** `mon-fri`, `daily`, `weekends`, `mon,wed,fri`, `sat-sun` -> sorted ISO weekdays (1 = Monday). */
@@ -56,7 +57,7 @@ export function parseWeekdays(raw: string): number[] {
 
 function dayNumber(word: string): number {
   const i = DAY_NAMES.findIndex((d) => word.startsWith(d) && word.length <= 9);
-  if (i === -1) throw new UserError('bad_option', `\`${word.slice(0, 20)}\` isn't a weekday; use \`mon\` \`tue\` \`wed\` \`thu\` \`fri\` \`sat\` \`sun\`, a range like \`mon-fri\`, or \`daily\`.`);
+  if (i === -1) throw new UserError('bad_option', `\`${clip(word, 20)}\` isn't a weekday; use \`mon\` \`tue\` \`wed\` \`thu\` \`fri\` \`sat\` \`sun\`, a range like \`mon-fri\`, or \`daily\`.`);
   return i + 1;
 }
 

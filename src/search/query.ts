@@ -1,4 +1,5 @@
 import { UserError } from '../domain/errors.ts';
+import { clip } from '../domain/clip.ts';
 import { isIsoDay } from '../domain/clock.ts';
 import { titleKey } from '../domain/paper.ts';
 
@@ -192,7 +193,7 @@ export function parseSearchQuery(input: string): SearchQuery {
     }
     if (part.key === 'since') {
       const day = part.text.trim();
-      if (!isIsoDay(day)) throw new UserError('bad_query', `\`since:\` wants a date like 2025-06-01, not \`${day.slice(0, 40)}\`.`);
+      if (!isIsoDay(day)) throw new UserError('bad_query', `\`since:\` wants a date like 2025-06-01, not \`${clip(day, 40)}\`.`);
       since = day;
       continue;
     }

@@ -192,3 +192,53 @@ describe('replaceCard', () => {
     expect(replaceCard({ embeds, components }, 'pb:vote:9999.99999', changed)).toBeNull();
   });
 });
+
+// Found by `npm run fuzz`: discord.js's escapeMarkdown is quadratic in a line's length, and a
+// 60 KB reply or paper title took about 100 s to render, blocking the bot. Without the fix this
+// test runs into the test timeout.
+describe('long markdown-heavy text', () => {
+  const heavy = 'a_b*c~'.repeat(10_000);
+
+  it('renders a 60 KB reply and paper title within the limits, escaped', () => {
+    const m = renderReply({ title: heavy, text: heavy, ephemeral: false });
+    expect(m.content!.length).toBeLessThanOrEqual(L.content);
+    expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+    expect(m.content!.startsWith('**a\\_b\\*c~a\\_b')).toBe(true);
+    const embed = renderCardEmbed(card({ title: heavy, org: heavy, authors: [heavy] }), null);
+    expect(embed.title!.startsWith('a\\_b\\*c~')).toBe(true);
+    expect(embedLength(embed)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+  });
+
+  it('escapes long text as it escapes short text, piece by piece', () => {
+    expect(escapeReplyText(heavy)).toBe(escapeReplyText(heavy.slice(0, 600)).repeat(100));
+  });
+});
+
+// Found by `npm run fuzz`: text longer than all embeds may hold was split into ten embeds, and
+// fitting them into 6000 characters emptied eight of them, which Discord refuses.
+describe('text longer than a message holds', () => {
+  it('fills the embeds it can, none of them empty', () => {
+    const m = renderReply({ text: 'attention '.repeat(5_000), ephemeral: false, cards: [card()] });
+    expect(m.embeds.length).toBeGreaterThan(0);
+    for (const e of m.embeds) expect(Boolean(e.title || e.description || e.fields?.length)).toBe(true);
+    expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+  });
+
+  it('keeps a long title in the content and makes no empty embed for empty text', () => {
+    const m = renderReply({ title: 'a'.repeat(4_094), text: '', ephemeral: false });
+    expect(m.embeds).toEqual([]);
+    expect(m.content!.length).toBeLessThanOrEqual(L.content);
+    expect(m.content).toMatch(/^\*\*a+…\*\*$/);
+  });
+});
+
+// Found by `npm run fuzz`: a digest post of one paper with every field at its cap (a long project
+// link in the description) came to more than 6000 characters, which Discord refuses.
+describe('a digest post of one very long paper', () => {
+  it('fits the 6000 characters of a message', () => {
+    const long = card({ title: 't'.repeat(400), abstract: 'a'.repeat(3_000), authors: ['b'.repeat(2_000)], org: 'o'.repeat(3_000), links: { ...paper().links, project: `https://example.com/${'p'.repeat(3_100)}` } });
+    const m = renderOutbound({ kind: 'paper', key: 'k', card: long, digestDate: '2026-08-21' });
+    expect(m.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(L.embedTotalPerMessage);
+    expect(m.embeds[0]!.title).toMatch(/^t+…$/);
+  });
+});

@@ -99,6 +99,11 @@ describe('fit', () => {
     const family = '👨‍👩‍👧';
     const cut = fit(family.repeat(100), 50);
     expect(cut.slice(0, -1).replaceAll(family, '')).toBe('');
+    // Long text is segmented only near the cut: a sequence the slice splits is still whole or gone.
+    for (let pad = 0; pad < 130; pad++) {
+      const out = fit('a'.repeat(pad) + family.repeat(500), 60);
+      expect(out.slice(0, -1).replace(/^a*/, '').replaceAll(family, '').trim(), String(pad)).toBe('');
+    }
   });
 
   it('cuts at a word boundary when one is near', () => {
@@ -216,5 +221,17 @@ describe('replaceCardActions', () => {
     expect(changed.filter(Boolean)).toHaveLength(1);
     expect(replaceCardActions(original, card({ id: '2608.99999' }))).toBeNull();
     expect(replaceCardActions(undefined, a)).toBeNull();
+  });
+});
+
+// Found by `npm run fuzz`: a reply whose text filled the message still got the file's name and
+// "Showing 0 of N entries" notes, 55 characters over what Slack takes.
+describe('a file after text that fills the message', () => {
+  it('stays within the limits', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\n');
+    const file = { name: 'n'.repeat(300), content: '@misc{a,\n title={x}\n}\n@misc{b,\n title={y}\n}', contentType: 'application/x-bibtex' };
+    expect(limitViolations(renderReply({ text, ephemeral: true, file }))).toEqual([]);
+    // With papers too, whose "not shown" note comes last.
+    expect(limitViolations(renderReply({ text, ephemeral: true, file, cards: [card()] }))).toEqual([]);
   });
 });

@@ -91,6 +91,17 @@ describe('parseArxivAtom', () => {
   });
 });
 
+// Found by `npm run fuzz`: Date accepts years outside 0000-9999, and the listing day came out as `-000001-01`.
+describe('parseArxivAtom dates', () => {
+  it.each(['-000001-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', 'not a date'])('keeps an entry published %s, with no date and no listing day', (published) => {
+    const xml = TITLED_ZERO.replace(/<published>[^<]*<\/published>/, `<published>${published}</published>`);
+    const [item] = feedOf(xml).items;
+    expect(item!.paper.id).toBe('2104.12255');
+    expect(item!.paper.publishedAt).toBeNull();
+    expect(item!.listing).toBeNull();
+  });
+});
+
 describe('ArxivClient', () => {
   let server: ReplayServer | undefined;
   afterEach(async () => {

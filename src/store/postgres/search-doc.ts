@@ -21,6 +21,13 @@ export interface SearchText {
 /** PostgreSQL keeps at most this many positions per lexeme, and positions up to 16,383. */
 const MAX_POSITIONS = 256;
 const MAX_POSITION = 16_383;
+/**
+ * PostgreSQL refuses a lexeme over 2,047 bytes ("word is too long"), which would fail the
+ * whole batch of papers being indexed; to_tsvector drops such words, and so do we (no one
+ * searches for one; SQLite's index keeps it).
+ */
+const MAX_LEXEME_BYTES = 2_047;
+const fits = (lexeme: string) => lexeme.length * 3 <= MAX_LEXEME_BYTES || Buffer.byteLength(lexeme, 'utf8') <= MAX_LEXEME_BYTES;
 
 /** A lexeme as tsvector and tsquery text take it: quoted, with `'` and `\` escaped (folded words hold neither; escaped anyway). */
 const quote = (lexeme: string) => (/['\\]/.test(lexeme) ? `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${lexeme}'`);
@@ -39,6 +46,7 @@ export function searchDoc(p: SearchText): string {
     for (const w of words) {
       if (at < MAX_POSITION) at++;
       const lexeme = stemmed ? stem(w) : w;
+      if (!fits(lexeme)) continue;
       const list = positions.get(lexeme);
       if (!list) positions.set(lexeme, [at * 4 + weight]);
       else if (list.length < MAX_POSITIONS) list.push(at * 4 + weight);
