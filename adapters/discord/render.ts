@@ -157,9 +157,10 @@ export function renderOutbound(m: OutboundMessage): DiscordMessage {
     case 'header': {
       // An embed, so its footer can carry the delivery key: a fetched message keeps no nonce,
       // and a retry must find this header by key, not by text another header may share.
+      // Cut before escaping too: escaping is slow on very long text (found by fuzzing).
+      const title = truncate(escapeReplyText(truncate(m.title, L.embedTitle)), L.embedTitle);
       const embed: APIEmbed = {
-        // Cut before escaping too: escaping is slow on very long text (found by fuzzing).
-        title: truncate(escapeReplyText(truncate(m.title, L.embedTitle)), L.embedTitle),
+        ...(title ? { title } : {}), // Discord refuses an empty title
         description: truncate(escapeReplyText(truncate(m.text, L.embedDescription)) || '\u200b', L.embedDescription),
         color: EMBED_COLOR,
         footer: { text: headerFooter(m.key) },
