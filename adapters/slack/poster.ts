@@ -137,7 +137,9 @@ export class SlackPoster implements ChatPoster {
     const log = this.opts.logger.child({ platform: 'slack', channel: channelId, key: message.key });
     const retry = (message.attempt ?? 1) > 1 ? { since: message.firstTriedAt ?? null } : null;
     const thread = message.kind === 'paper' ? message.threadId : undefined;
-    const prior = await this.priorPost(channelId, message.key, retry, log, thread);
+    // A notice is tried once and never retried, so it has no earlier copy to look for; and
+    // after a doubtful post the history read would refuse it in a channel that is already gone.
+    const prior = message.kind === 'notice' ? null : await this.priorPost(channelId, message.key, retry, log, thread);
     if (prior !== null) return prior.ok ? { ...prior, ...this.checkProblem(channelId) } : prior;
 
     const body = renderOutbound(message);

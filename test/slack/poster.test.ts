@@ -160,6 +160,17 @@ describe('SlackPoster', () => {
     expect(fake.channel('C1')).toEqual([]);
   });
 
+  it('tries a stop notice in a channel that just went away, even after a doubtful post (no history read first)', async () => {
+    const p = poster();
+    fake.script('chat.postMessage', { status: 500 });
+    expect(await p.post('C1', paperMessage())).toMatchObject({ ok: false, action: 'retry' });
+    fake.channelErrors.set('C1', 'channel_not_found');
+    const historyBefore = fake.callsTo('conversations.history').length;
+    expect(await p.post('C1', { kind: 'notice', key: 'off1', text: "I've stopped posting digests here" })).toMatchObject({ ok: false, action: 'disable-channel' });
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.params.text === "I've stopped posting digests here")).toHaveLength(1);
+    expect(fake.callsTo('conversations.history').length).toBe(historyBefore);
+  });
+
   it('posts digest headers and notices as well', async () => {
     const p = poster();
     expect((await p.post('C1', { kind: 'header', key: 'h1', title: 'Papers for Monday', text: '5 papers on `diffusion`', digestDate: '2026-08-17' })).ok).toBe(true);
