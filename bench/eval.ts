@@ -4,7 +4,7 @@
  * the same corpus and seed give the same queries, votes and figures on every run.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { scriptArgs, usageExit } from '../src/cli/script-args.ts';
 import { addDays } from '../src/domain/clock.ts';
 import type { Paper } from '../src/domain/paper.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -24,20 +24,23 @@ const SECTIONS = ['search', 'titles', 'taste'] as const;
 const RECALL_DEPTH = 10;
 const TASTE = { month: 30, voteFraction: 0.6, members: 3, maxPapers: 5 } as const;
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `npm run eval -- [--sample N] [--only ${SECTIONS.join(',')}] [--seed S] [--json PATH]`;
+const values = scriptArgs(
+  'eval',
+  {
     sample: { type: 'string', default: '2000' },
     only: { type: 'string', default: SECTIONS.join(',') },
     seed: { type: 'string', default: '1' },
     json: { type: 'string' },
   },
-});
+  USAGE,
+);
 const sample = Number(values.sample);
 const seed = Number(values.seed);
 const only = new Set(values.only!.split(','));
-if (!Number.isInteger(sample) || sample < 1) throw new Error('--sample wants a positive whole number');
-if (!Number.isInteger(seed)) throw new Error('--seed wants a whole number');
-for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s}; known: ${SECTIONS.join(', ')}`);
+if (!Number.isInteger(sample) || sample < 1) usageExit('eval', '--sample wants a positive whole number', USAGE);
+if (!Number.isInteger(seed)) usageExit('eval', '--seed wants a whole number', USAGE);
+for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) usageExit('eval', `--only: unknown section ${s}; known: ${SECTIONS.join(', ')}`, USAGE);
 
 const out = (s = '') => process.stdout.write(s + '\n');
 const pct = (x: number) => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);

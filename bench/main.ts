@@ -11,7 +11,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { scriptArgs, usageExit } from '../src/cli/script-args.ts';
 import { openStore } from '../src/store/store.ts';
 import { FtsSearchIndex, DEFAULT_TUNING, type FtsTuning } from '../src/store/sqlite/fts-search.ts';
 import { BENCH_DATA, ensureBenchDb } from './lib/bench-db.ts';
@@ -32,38 +32,54 @@ import { runFanoutSection } from './lib/fanout-section.ts';
 
 const SECTIONS = ['titles', 'ingest', 'search', 'matching', 'plans', 'similar', 'taste', 'pg', 'fanout'] as const;
 
-const { values } = parseArgs({
-  options: {
-    papers: { type: 'string', default: '1000000' },
-    'ingest-papers': { type: 'string', default: '100000' },
-    chunks: { type: 'string', default: '1000,10000' },
-    queries: { type: 'string', default: '40' },
-    passes: { type: 'string', default: '3' },
-    only: { type: 'string' },
-    tuning: { type: 'string' },
-    db: { type: 'string' },
-    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
-    'pg-db': { type: 'string' },
-    channels: { type: 'string', default: '10000' },
-    instances: { type: 'string', default: '1,3' },
-    platform: { type: 'string', default: 'discord,slack' },
-    stores: { type: 'string', default: 'postgres' },
-    'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/pb_fanout_bench' },
-    concurrency: { type: 'string' },
+const USAGE =
+  'npm run bench -- [--papers N] [--ingest-papers M] [--queries Q] [--passes P] [--only ' +
+  SECTIONS.join(',') +
+  '] [--tuning JSON] [--db PATH] [--pg URL] [--pg-db NAME] [--channels N] [--instances 1,3] [--platform discord,slack] [--stores postgres,sqlite] [--pg-url URL] [--concurrency C]   (bench/README.md explains each section)';
+const values = scriptArgs(
+  'bench',
+  {
+      papers: { type: 'string', default: '1000000' },
+      'ingest-papers': { type: 'string', default: '100000' },
+      chunks: { type: 'string', default: '1000,10000' },
+      queries: { type: 'string', default: '40' },
+      passes: { type: 'string', default: '3' },
+      only: { type: 'string' },
+      tuning: { type: 'string' },
+      db: { type: 'string' },
+      pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      'pg-db': { type: 'string' },
+      channels: { type: 'string', default: '10000' },
+      instances: { type: 'string', default: '1,3' },
+      platform: { type: 'string', default: 'discord,slack' },
+      stores: { type: 'string', default: 'postgres' },
+      'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/pb_fanout_bench' },
+      concurrency: { type: 'string' },
   },
-});
-const tuning = JSON.parse(values.tuning ?? '{}') as Partial<FtsTuning>;
+  USAGE,
+);
+const tuning = parseTuning(values.tuning);
 const papers = Number(values.papers);
 const ingestPapers = Number(values['ingest-papers']);
 const perKind = Number(values.queries);
 const passes = Number(values.passes);
 const only = new Set((values.only ?? SECTIONS.filter((x) => x !== 'pg').join(',')).split(','));
 for (const [name, n] of Object.entries({ papers, 'ingest-papers': ingestPapers, queries: perKind, passes }))
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} wants a positive whole number`);
-for (const c of values.chunks!.split(',')) if (!/^[1-9]\d*$/.test(c)) throw new Error('--chunks wants whole numbers, e.g. 1000,10000');
-for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s}; known: ${SECTIONS.join(', ')}`);
+  if (!Number.isInteger(n) || n < 1) usageExit('bench', `--${name} wants a positive whole number`, USAGE);
+for (const c of values.chunks!.split(',')) if (!/^[1-9]\d*$/.test(c)) usageExit('bench', '--chunks wants whole numbers, e.g. 1000,10000', USAGE);
+for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) usageExit('bench', `--only: unknown section ${s}; known: ${SECTIONS.join(', ')}`, USAGE);
 
 const out = (s = '') => process.stdout.write(s + '\n');
+
+function parseTuning(text: string | undefined): Partial<FtsTuning> {
+  try {
+    const t: unknown = JSON.parse(text ?? '{}');
+    if (t && typeof t === 'object' && !Array.isArray(t)) return t as Partial<FtsTuning>;
+  } catch {
+    // said below
+  }
+  return usageExit('bench', `--tuning wants a JSON object, e.g. '{"window":2000}', not ${text}`, USAGE);
+}
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(2)}%`;
 

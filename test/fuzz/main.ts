@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { scriptArgs, usageExit } from '../../src/cli/script-args.ts';
 import { PROPERTIES, shareCases } from './properties.ts';
 
 /*
@@ -8,15 +8,12 @@ import { PROPERTIES, shareCases } from './properties.ts';
  * a summary; exits 1 when any property failed.
  */
 
-const { values } = parseArgs({
-  options: { cases: { type: 'string', default: '100000' }, seed: { type: 'string' }, only: { type: 'string' } },
-});
+const USAGE = 'npm run fuzz -- [--cases N] [--seed S] [--only WORD]';
+const values = scriptArgs('fuzz', { cases: { type: 'string', default: '100000' }, seed: { type: 'string' }, only: { type: 'string' } }, USAGE);
 const total = Number(values.cases);
-if (!Number.isInteger(total) || total < 1) {
-  console.error(`--cases wants a positive whole number, not ${values.cases}`);
-  process.exit(2);
-}
+if (!Number.isInteger(total) || total < 1) usageExit('fuzz', `--cases wants a positive whole number, not ${values.cases}`, USAGE);
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+if (!Number.isInteger(seed)) usageExit('fuzz', `--seed wants a whole number, not ${values.seed}`, USAGE);
 const props = PROPERTIES.filter((p) => !values.only || p.name.toLowerCase().includes(values.only.toLowerCase()));
 const shares = shareCases(total, props);
 
