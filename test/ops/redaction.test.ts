@@ -128,7 +128,7 @@ describe('logs never carry a token', () => {
     expect(records.filter((r) => r.level === 'error').length).toBeGreaterThanOrEqual(6);
     expect(records.some((r) => r.msg === 'config')).toBe(true);
     expect(records.some((r) => r.msg.startsWith('http request headers'))).toBe(true); // the WebClient's own request dump
-    expect(records.some((r) => r.msg === 'slack history check failed')).toBe(true);
+    expect(records.some((r) => r.msg === 'slack post failed')).toBe(true);
     expect(text).toContain(REDACTED);
     expect(text).toContain('Invalid Form Body'); // the error's useful detail stays
     expect(text).not.toContain('aW50ZXJhY3Rpb246MTIzNDU2Nzg5OmFiY2RlZg'); // an interaction token in a URL
