@@ -24,6 +24,9 @@ export function guildShard(guildId: string, count: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
+/** Discord's window for session_start_limit.max_concurrency IDENTIFYs. */
+const IDENTIFY_WINDOW_MS = 5_000;
+
 export const Op = { Dispatch: 0, Heartbeat: 1, Identify: 2, Resume: 6, Reconnect: 7, InvalidSession: 9, Hello: 10, HeartbeatAck: 11 } as const;
 
 export const Intent = { Guilds: 1 << 0, GuildMessages: 1 << 9, GuildMessageReactions: 1 << 10, DirectMessageReactions: 1 << 13 } as const;
@@ -67,6 +70,11 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** Discord's 2,500: more guilds than this on one shard is closed with 4011. */
   maxGuildsPerShard?: number;
+  /**
+   * session_start_limit.max_concurrency, enforced when set: one IDENTIFY per 5 s per bucket
+   * (shard id % max_concurrency); one sooner gets INVALID_SESSION, as on Discord.
+   */
+  identifyRateLimit?: { maxConcurrency: number };
   ready: () => { user: Record<string, unknown>; application: Record<string, unknown>; guilds: Array<Record<string, unknown>> };
 }
 
@@ -83,6 +91,9 @@ export class FakeGateway {
   private sessionCounter = 0;
   /** IDENTIFYs accepted so far: GET /gateway/bot's session_start_limit.remaining counts down with them. */
   identifies = 0;
+  /** IDENTIFYs answered with INVALID_SESSION because they came too soon after another in their bucket. */
+  identifiesTooSoon = 0;
+  private readonly lastIdentifyAt = new Map<number, number>();
 
   constructor(
     server: Server,
@@ -211,6 +222,17 @@ export class FakeGateway {
     if (guilds.length > (this.options.maxGuildsPerShard ?? 2500)) {
       ws.close(CloseCode.ShardingRequired, 'Sharding required.');
       return;
+    }
+    const limit = this.options.identifyRateLimit;
+    if (limit) {
+      const bucket = shardId % limit.maxConcurrency;
+      const last = this.lastIdentifyAt.get(bucket);
+      if (last !== undefined && Date.now() - last < IDENTIFY_WINDOW_MS) {
+        this.identifiesTooSoon += 1;
+        this.send(ws, path, { op: Op.InvalidSession, d: false, s: null, t: null });
+        return;
+      }
+      this.lastIdentifyAt.set(bucket, Date.now());
     }
     this.identifies += 1;
     const session: Session = { id: `session-${++this.sessionCounter}`, intents: d.intents, shard: [shardId, count], seq: 0, socket: ws, backlog: [] };

@@ -13,4 +13,4 @@ export {
   type FakeUser,
   type Where,
 } from './payloads.ts';
-export { snowflake } from './snowflake.ts';
+export { guildIdOnShard, snowflake } from './snowflake.ts';

@@ -117,6 +117,8 @@ export interface FakeDiscordOptions {
     sessionStartTotal?: number;
     /** IDENTIFYs allowed per 5 s, by shard id % max_concurrency (default 1). */
     maxConcurrency?: number;
+    /** Enforce maxConcurrency: an IDENTIFY too soon in its bucket gets INVALID_SESSION (default off, so suites may reconnect freely). */
+    enforceIdentifyRate?: boolean;
     /** More guilds than this on one shard: IDENTIFY is closed with 4011 (default 2500, as on Discord). */
     maxGuildsPerShard?: number;
   };
@@ -163,6 +165,7 @@ export class FakeDiscord {
       token: options.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       ...(options.gateway?.maxGuildsPerShard !== undefined && { maxGuildsPerShard: options.gateway.maxGuildsPerShard }),
+      ...(options.gateway?.enforceIdentifyRate && { identifyRateLimit: { maxConcurrency: options.gateway.maxConcurrency ?? 1 } }),
       ready: () => ({
         user: this.botUser,
         application: { id: options.appId, flags: 0 },
