@@ -1,5 +1,6 @@
 import { Events } from 'discord.js';
 import type { Config } from '../../src/config.ts';
+import { formatShardIds } from '../../src/discord-shards.ts';
 import type { AdapterDeps, PlatformAdapter } from '../types.ts';
 import { createDiscordClient, loginDiscord } from './client.ts';
 import { DEFAULT_INTERACTION_SETTINGS, registerInteractionHandlers, type InteractionSettings } from './interactions.ts';
@@ -7,7 +8,6 @@ import { createDiscordPoster } from './poster.ts';
 import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, shareGlobalLimit } from './rate-share.ts';
 import { registerReactionHandlers } from './reactions.ts';
 import { resolveShards } from './shards.ts';
-import { formatShardIds } from '../../src/discord-shards.ts';
 
 export { classifyDiscordError } from './poster.ts';
 export { DiscordLoginError } from './client.ts';

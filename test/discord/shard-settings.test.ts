@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DiscordLoginError } from '../../adapters/discord/client.ts';
 import { resolveShards } from '../../adapters/discord/shards.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { formatShardIds, parseShardIds, shardOfGuild } from '../../src/discord-shards.ts';
+import { formatShardIds, parseShardIds, shardOfGuild, ShardSettingError } from '../../src/discord-shards.ts';
 
 /** PAPERBOY_DISCORD_SHARDS and PAPERBOY_DISCORD_SHARD_IDS, as an operator writes them. */
 
@@ -94,5 +95,34 @@ describe('shard arithmetic', () => {
   it('writes ids back compactly', () => {
     expect(formatShardIds([3, 0, 1, 5, 6, 7])).toBe('0-1,3,5-7');
     expect(parseShardIds(formatShardIds([0, 2, 3, 4, 9]))).toEqual([0, 2, 3, 4, 9]);
+  });
+});
+
+describe('shard ids, whatever is typed', () => {
+  it('reads back any set of ids it writes', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 40 }), (ids) => {
+        expect(parseShardIds(formatShardIds(ids))).toEqual([...ids].sort((a, b) => a - b));
+      }),
+      { seed: 20261129, numRuns: 500 },
+    );
+  });
+
+  it('gives sorted distinct ids or a ShardSettingError, never anything else', () => {
+    const piece = fc.oneof(fc.constantFrom('0', '1', '3', '-', ',', ' ', '10', '99999', '100000', 'x', '٣', '1e3', '0x1', '.'), fc.string({ maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }).map((p) => p.join('')), (raw) => {
+        let ids: number[];
+        try {
+          ids = parseShardIds(raw);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ShardSettingError);
+          return;
+        }
+        expect(ids.length).toBeGreaterThan(0);
+        expect(ids.every((id, i) => Number.isSafeInteger(id) && id >= 0 && (i === 0 || id > ids[i - 1]!))).toBe(true);
+      }),
+      { seed: 20261129, numRuns: 2000 },
+    );
   });
 });
