@@ -17,7 +17,7 @@ import { digestProblems, landedOnDiscord } from '../crash/landed.ts';
 import { postgresUnavailable } from '../crash/pg-databases.ts';
 import { DIGEST_DAY, SLOT_AT } from '../crash/world.ts';
 import { hfDay } from '../support/core-harness.ts';
-import { chatInputInteraction, FakeDiscord, guildIdOnShard, guildShard, Perm, type FakeGuild } from '../support/fake-discord/index.ts';
+import { chatInputInteraction, FakeDiscord, guildIdOnShard, guildShard, Perm, reactionAdd, type FakeGuild } from '../support/fake-discord/index.ts';
 import { createTestDatabase, dropTestDatabase } from '../support/test-store.ts';
 
 /*
@@ -26,7 +26,8 @@ import { createTestDatabase, dropTestDatabase } from '../support/test-store.ts';
  * them (loadConfig -> openApp -> startPlatforms), against one fake Discord whose guilds lie on
  * all 4 shards. A /papers command in every guild is answered exactly once, by the instance
  * running that guild's shard; a scheduled digest to 50 channels across those guilds, with both
- * instances ticking at once, arrives exactly once (messages counted per channel at the fake).
+ * instances ticking at once, arrives exactly once (messages counted per channel at the fake);
+ * a 👍 on a digest post in every guild is counted once, by the instance running its shard.
  *
  * Only PostgreSQL holds two bots (a second bot on a SQLite file refuses to start): without a
  * server the suite is skipped with a notice, and fails under CI.
@@ -66,6 +67,7 @@ interface Instance {
   lock: BotLock;
   /** The guilds whose commands this instance ran. */
   ranCommandsFor: string[];
+  logger: ReturnType<typeof memoryLogger>;
   postsSettled: number;
 }
 
@@ -122,7 +124,7 @@ async function startInstance(shards: string): Promise<Instance> {
   const lock = await holdBotLock(config.dbPath, store, me);
   const presence = await startPresence({ store, me, clock, logger, leaseMs: config.delivery.leaseMs });
   const ranCommandsFor: string[] = [];
-  const instance = { shards, ranCommandsFor, postsSettled: 0 } as Instance;
+  const instance = { shards, ranCommandsFor, logger, postsSettled: 0 } as Instance;
   const events: OpsEvents = { ...noOpsEvents, postSettled: () => void (instance.postsSettled += 1) };
   instance.app = await openApp({ dbPath: config.dbPath, store, clock, logger, commands: noting(ranCommandsFor), delivery: config.delivery, instance: me, events });
   instance.adapters = await startPlatforms(config, instance.app, logger, [], []);
@@ -217,4 +219,24 @@ describe.skipIf(unavailable !== null)(`Discord shards: 2 instances, ${SHARDS} sh
     console.log(`Discord shards fleet: ${posts} posts to ${CHANNELS} channels; by instance ${instances.map((i) => `${i.shards}: ${i.postsSettled}`).join(', ')}`);
     fake.assertNoUnmatched();
   }, 60_000);
+
+  it('counts a 👍 on a digest post in every guild once, on the instance running its shard', async () => {
+    const reader = { id: '1600000000000009002', username: 'grace' };
+    const reacted = GUILDS.map((guild) => {
+      const channel = guild.channels[0]!;
+      const post = landedOnDiscord(fake, channel.id).papers[0]!;
+      fake.gateway.dispatch('MESSAGE_REACTION_ADD', reactionAdd({ guild, channelId: channel.id, user: reader }, post.messageId, '👍', APP_ID));
+      return { guild, post };
+    });
+    const applied = (i: Instance) => i.logger.entries.filter((e) => e.msg === 'reaction applied' && e.user === reader.id);
+    await fake.waitFor('every reaction applied', () => instances.reduce((n, i) => n + applied(i).length, 0) >= GUILDS.length, 15_000);
+    for (const { guild, post } of reacted) {
+      const team = await instances[0]!.app.store.teams.ensureTeam({ platform: 'discord', externalId: guild.id }, clock.now());
+      expect(await instances[0]!.app.store.votes.count(team.id, post.paperId), `votes in ${guild.name}`).toBe(1);
+      const owner = instances.find((i) => i.shards.split('-').map(Number).includes(guildShard(guild.id, SHARDS)))!;
+      expect(applied(owner).map((e) => e.message), `the reactions instance ${owner.shards} applied`).toContain(post.messageId);
+    }
+    expect(instances.reduce((n, i) => n + applied(i).length, 0)).toBe(GUILDS.length);
+    fake.assertNoUnmatched();
+  });
 });
