@@ -157,8 +157,8 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | 'timeout'> {
   }
 }
 
-/** Starts each configured platform; a start-up failure (bad token, bad secret) fails the whole start. */
-async function startPlatforms(config: Config, app: App, logger: Logger, routes: readonly OpsRoute[], httpRoutes: readonly HttpRoute[]): Promise<PlatformAdapter[]> {
+/** Starts each configured platform; a start-up failure (bad token, bad secret) fails the whole start. Exported for fleet tests. */
+export async function startPlatforms(config: Config, app: App, logger: Logger, routes: readonly OpsRoute[], httpRoutes: readonly HttpRoute[]): Promise<PlatformAdapter[]> {
   const started: PlatformAdapter[] = [];
   try {
     if (config.discord) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shardPlanFrom, ShardSettingError, type ShardPlan } from './discord-shards.ts';
 
 /**
  * All configuration, read once from the environment (nothing else reads process.env).
@@ -37,6 +38,10 @@ const EnvSchema = z.object({
   DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'DISCORD_APP_ID must be the numeric application id').optional(),
   DISCORD_API_URL: url('DISCORD_API_URL').optional(),
   PAPERBOY_DISCORD_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** `auto` or the total shard count; read by shardPlanFrom (discord-shards.ts). */
+  PAPERBOY_DISCORD_SHARDS: z.string().optional(),
+  /** The shards this instance runs, e.g. `0-3` or `4,5`; all when unset. */
+  PAPERBOY_DISCORD_SHARD_IDS: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_APP_TOKEN: z.string().min(1).optional(),
@@ -72,6 +77,8 @@ export interface Config {
     apiUrl: string | undefined;
     /** The bot token's global limit, shared by every live instance (discord.js default: 50). */
     requestsPerSecond?: number;
+    /** Gateway sharding (PAPERBOY_DISCORD_SHARDS / _SHARD_IDS); unset: one connection, as discord.js does by default. */
+    shards?: ShardPlan;
   } | null;
   slack: {
     botToken: string;
@@ -99,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   if (e.DISCORD_TOKEN && !e.DISCORD_APP_ID) throw new ConfigError('DISCORD_TOKEN is set but DISCORD_APP_ID is not: set both (Developer Portal > General Information > Application ID).');
   if (e.DISCORD_APP_ID && !e.DISCORD_TOKEN) throw new ConfigError('DISCORD_APP_ID is set but DISCORD_TOKEN is not: set both (Developer Portal > Bot > Reset Token).');
+  const shards = discordShards(e);
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
     throw new ConfigError('SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.');
   }
@@ -120,11 +128,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollIntervalMs: e.PAPERBOY_INGEST_INTERVAL_MIN * 60_000,
     },
     delivery: { graceMs: e.PAPERBOY_GRACE_HOURS * 3600_000, concurrency: e.PAPERBOY_DIGEST_CONCURRENCY, header: e.PAPERBOY_DIGEST_HEADER, leaseMs: e.PAPERBOY_LEASE_S * 1000 },
-    discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL, requestsPerSecond: e.PAPERBOY_DISCORD_REQUESTS_PER_SECOND } : null,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APP_ID
+        ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL, requestsPerSecond: e.PAPERBOY_DISCORD_REQUESTS_PER_SECOND, ...(shards && { shards }) }
+        : null,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, managers: e.SLACK_MANAGERS, postIntervalMs: e.PAPERBOY_SLACK_POST_INTERVAL_MS }
       : null,
   };
+}
+
+function discordShards(e: Env): ShardPlan | null {
+  let plan: ShardPlan | null;
+  try {
+    plan = shardPlanFrom(e.PAPERBOY_DISCORD_SHARDS, e.PAPERBOY_DISCORD_SHARD_IDS);
+  } catch (err) {
+    if (err instanceof ShardSettingError) throw new ConfigError(err.message);
+    throw err;
+  }
+  if (plan && !e.DISCORD_TOKEN) throw new ConfigError('PAPERBOY_DISCORD_SHARDS is set but DISCORD_TOKEN is not: shards are Discord gateway connections; set the Discord settings too, or remove it.');
+  return plan;
 }
 
 /** Every configured credential, for the logger to blank wherever it turns up (see logger.ts). */

@@ -20,9 +20,15 @@ export const DISCORD_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.Guil
  */
 export const DISCORD_PARTIALS = [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User] as const;
 
-export function createDiscordClient(settings: Pick<DiscordSettings, 'apiUrl'>): Client {
+/**
+ * `shards`: the gateway shards this process runs, out of `count` (resolveShards in shards.ts);
+ * unset, discord.js runs its default single shard. discord.js then identifies each shard as
+ * [id, count] and paces the IDENTIFYs by GET /gateway/bot's session_start_limit.max_concurrency.
+ */
+export function createDiscordClient(settings: Pick<DiscordSettings, 'apiUrl'>, shards?: { ids: readonly number[]; count: number }): Client {
   return new Client({
     intents: [...DISCORD_INTENTS],
+    ...(shards && { shards: [...shards.ids], shardCount: shards.count }),
     partials: [...DISCORD_PARTIALS],
     allowedMentions: { parse: [] },
     // The library appends /v10 itself; gateway discovery goes through the same root.
@@ -69,6 +75,18 @@ export function explainLoginError(e: unknown, settings: Pick<DiscordSettings, 'a
   const api = apiRoot(settings);
   if ((e instanceof DiscordjsError && e.code === DiscordjsErrorCodes.TokenInvalid) || (e instanceof Error && e.message === 'Authentication failed')) {
     return 'Discord rejected DISCORD_TOKEN (401 Unauthorized). Copy a fresh token from the Developer Portal (your application > Bot > Reset Token) into DISCORD_TOKEN.';
+  }
+  if (e instanceof DiscordAPIError && e.status === 401) {
+    return `Discord rejected DISCORD_TOKEN (401 Unauthorized at ${api}). Copy a fresh token from the Developer Portal (your application > Bot > Reset Token) into DISCORD_TOKEN.`;
+  }
+  if (e instanceof Error && e.message === 'Invalid shard') {
+    return 'Discord refused a gateway shard (close code 4010, invalid shard): check that PAPERBOY_DISCORD_SHARD_IDS lies within PAPERBOY_DISCORD_SHARDS, that every instance sets the same PAPERBOY_DISCORD_SHARDS, and that no two instances run the same shard.';
+  }
+  if (e instanceof Error && e.message === 'Sharding is required') {
+    return 'Discord requires this bot to shard (close code 4011: too many servers for one connection). Set PAPERBOY_DISCORD_SHARDS=auto, or a count of at least what GET /gateway/bot recommends.';
+  }
+  if (e instanceof Error && /^Not enough sessions remaining/.test(e.message)) {
+    return `Discord allows no more gateway sessions for now (session_start_limit): ${e.message}. Wait until then, or start fewer shards on this instance.`;
   }
   if (e instanceof Error && /disallowed intents/i.test(e.message)) {
     return 'Discord refused the gateway intents the bot asked for. Paperboy needs no privileged intents: check that this is the right application.';

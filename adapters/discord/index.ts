@@ -1,11 +1,13 @@
 import { Events } from 'discord.js';
 import type { Config } from '../../src/config.ts';
+import { formatShardIds } from '../../src/discord-shards.ts';
 import type { AdapterDeps, PlatformAdapter } from '../types.ts';
 import { createDiscordClient, loginDiscord } from './client.ts';
 import { DEFAULT_INTERACTION_SETTINGS, registerInteractionHandlers, type InteractionSettings } from './interactions.ts';
 import { createDiscordPoster } from './poster.ts';
 import { DISCORD_GLOBAL_REQUESTS_PER_SECOND, shareGlobalLimit } from './rate-share.ts';
 import { registerReactionHandlers } from './reactions.ts';
+import { resolveShards } from './shards.ts';
 
 export { classifyDiscordError } from './poster.ts';
 export { DiscordLoginError } from './client.ts';
@@ -26,7 +28,9 @@ export interface DiscordStartOptions extends Partial<InteractionSettings> {
  */
 export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord']>>, options: DiscordStartOptions = {}): Promise<PlatformAdapter> {
   const log = deps.logger.child({ platform: 'discord' });
-  const client = createDiscordClient(deps.settings);
+  // Each instance connects only its shards, so it gets only their guilds' interactions and reactions.
+  const shards = deps.settings.shards ? await resolveShards(deps.settings.shards, deps.settings) : undefined;
+  const client = createDiscordClient(deps.settings, shards);
   registerInteractionHandlers(client, deps.runtime, log, { deferAfterMs: options.deferAfterMs ?? DEFAULT_INTERACTION_SETTINGS.deferAfterMs });
   registerReactionHandlers(client, deps.runtime, log);
   client.on(Events.ShardDisconnect, (event, shard) => log.error('gateway closed for good', { shard, code: event.code }));
@@ -40,7 +44,7 @@ export async function startDiscord(deps: AdapterDeps<NonNullable<Config['discord
   client.on(Events.Error, (err) => log.error('discord.js error', { err }));
 
   await loginDiscord(client, deps.settings, options.loginTimeoutMs);
-  log.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+  log.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size, ...(shards && { shards: formatShardIds(shards.ids), shardCount: shards.count }) });
   const share = shareGlobalLimit(client.rest, {
     total: deps.settings.requestsPerSecond ?? DISCORD_GLOBAL_REQUESTS_PER_SECOND,
     ...(options.liveInstances && { liveInstances: options.liveInstances }),

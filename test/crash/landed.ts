@@ -17,7 +17,8 @@ export interface Landed {
 export function landedOnDiscord(fake: FakeDiscord, channelId: string): Landed {
   const out: Landed = { headers: [], papers: [], others: [] };
   for (const m of fake.channelMessages(channelId)) {
-    if (m.deleted) continue;
+    // Interaction replies (a /papers show card) are answers, not posts: digests never go by webhook.
+    if (m.deleted || m.webhook_id) continue;
     const customIds: string[] = m.components.flatMap((row: { components?: Array<{ custom_id?: string }> }) => (row.components ?? []).flatMap((c) => (c.custom_id ? [c.custom_id] : [])));
     const paperId = customIds.map(parseActionId).find((a) => a?.kind === 'vote')?.paperId;
     if (paperId) out.papers.push({ paperId, messageId: m.id });

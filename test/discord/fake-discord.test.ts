@@ -29,6 +29,7 @@ describe('fake gateway', () => {
   });
 
   it('sends READY and GUILD_CREATE, acknowledges heartbeats, and filters events by the IDENTIFY intents', async () => {
+    fake.gateway.exclusiveShards = false; // two sessions of shard 0, as Discord tolerates
     const guildsOnly = await connect();
     const withReactions = await connect();
     guildsOnly.ws.send(JSON.stringify({ op: Op.Identify, d: { token: TOKEN, intents: Intent.Guilds, properties: {} } }));
@@ -45,6 +46,7 @@ describe('fake gateway', () => {
     expect(guildsOnly.frames.find((f) => f.t === 'MESSAGE_REACTION_ADD')).toBeUndefined();
     guildsOnly.ws.close();
     withReactions.ws.close();
+    fake.gateway.exclusiveShards = true;
   });
 });
 

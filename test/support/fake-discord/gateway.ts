@@ -6,7 +6,26 @@ import { WebSocket, WebSocketServer } from 'ws';
  * The gateway half of the fake Discord: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeat
  * ACKs, RESUME -> replay + RESUMED, INVALID_SESSION for unknown sessions. Dispatches are
  * filtered by each session's IDENTIFY intents, as Discord does (discord.js does not filter).
+ *
+ * Sharding as Discord does it: IDENTIFY's `shard: [id, count]` (absent = [0, 1]) picks the
+ * session's guilds, those with (guild_id >> 22) % count === id. READY and the GUILD_CREATEs
+ * list only them, and a guild's events go only to the session of its shard; events of no
+ * guild (DMs) go to shard 0. An id outside 0..count-1 is closed with 4010 (invalid shard), a
+ * shard holding more than `maxGuildsPerShard` guilds with 4011 (sharding required). Stricter
+ * than Discord, which tolerates both for a while during a re-shard: a shard that is already
+ * connected, or a count that disagrees with the connected shards', is also closed with 4010,
+ * so a fleet whose instances overlap or disagree fails at login instead of answering twice.
  */
+
+export const CloseCode = { AuthenticationFailed: 4004, InvalidShard: 4010, ShardingRequired: 4011 } as const;
+
+/** The shard Discord sends a guild's events to. Written out here, not imported, so the fake checks the bot rather than mirrors it. */
+export function guildShard(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+/** Discord's window for session_start_limit.max_concurrency IDENTIFYs. */
+const IDENTIFY_WINDOW_MS = 5_000;
 
 export const Op = { Dispatch: 0, Heartbeat: 1, Identify: 2, Resume: 6, Reconnect: 7, InvalidSession: 9, Hello: 10, HeartbeatAck: 11 } as const;
 
@@ -30,6 +49,8 @@ export interface GatewayFrame {
 interface Session {
   id: string;
   intents: number;
+  /** [shard id, shard count] from IDENTIFY. */
+  shard: [number, number];
   seq: number;
   socket: WebSocket | null;
   /** Sent while no socket was attached (or sent and not yet acknowledged): replayed on RESUME. */
@@ -47,6 +68,13 @@ export interface GatewayLogEntry {
 export interface GatewayOptions {
   token: string;
   heartbeatIntervalMs: number;
+  /** Discord's 2,500: more guilds than this on one shard is closed with 4011. */
+  maxGuildsPerShard?: number;
+  /**
+   * session_start_limit.max_concurrency, enforced when set: one IDENTIFY per 5 s per bucket
+   * (shard id % max_concurrency); one sooner gets INVALID_SESSION, as on Discord.
+   */
+  identifyRateLimit?: { maxConcurrency: number };
   ready: () => { user: Record<string, unknown>; application: Record<string, unknown>; guilds: Array<Record<string, unknown>> };
 }
 
@@ -55,10 +83,17 @@ export class FakeGateway {
   readonly sessions = new Map<string, Session>();
   /** When true, RESUME is refused with INVALID_SESSION (as after Discord drops a session). */
   forgetSessions = false;
+  /** When true (the default), a shard already connected, or a count other than the connected shards', is refused with 4010. */
+  exclusiveShards = true;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
   private onChange: () => void = () => undefined;
   private sessionCounter = 0;
+  /** IDENTIFYs accepted so far: GET /gateway/bot's session_start_limit.remaining counts down with them. */
+  identifies = 0;
+  /** IDENTIFYs answered with INVALID_SESSION because they came too soon after another in their bucket. */
+  identifiesTooSoon = 0;
+  private readonly lastIdentifyAt = new Map<number, number>();
 
   constructor(
     server: Server,
@@ -97,13 +132,27 @@ export class FakeGateway {
     return [...this.sockets].filter((s) => s.readyState === WebSocket.OPEN).length;
   }
 
-  /** Sends an event to every session whose intents allow it; kept for replay where no socket is attached. */
-  dispatch(t: string, d: Record<string, unknown>): void {
+  /**
+   * Sends an event to every session whose intents allow it and whose shard holds the event's
+   * guild (DMs: shard 0); kept for replay where no socket is attached. Returns the sessions it went to.
+   */
+  dispatch(t: string, d: Record<string, unknown>): string[] {
     const need = requiredIntent(t, d);
+    const guildId = typeof d.guild_id === 'string' ? d.guild_id : t.startsWith('GUILD_') && typeof d.id === 'string' ? d.id : undefined;
+    const to: string[] = [];
     for (const session of this.sessions.values()) {
       if (need !== undefined && (session.intents & need) === 0) continue;
+      const [shardId, count] = session.shard;
+      if ((guildId === undefined ? 0 : guildShard(guildId, count)) !== shardId) continue;
       this.sendDispatch(session, t, d);
+      to.push(session.id);
     }
+    return to;
+  }
+
+  /** A session's [shard id, shard count], from its IDENTIFY. */
+  shardOf(sessionId: string): [number, number] | undefined {
+    return this.sessions.get(sessionId)?.shard;
   }
 
   /** Closes every socket from the server side, e.g. 4000 (unknown error: clients resume) or 1001. */
@@ -148,7 +197,7 @@ export class FakeGateway {
         this.send(ws, path, { op: Op.HeartbeatAck, d: null, s: null, t: null });
         return;
       case Op.Identify:
-        return this.identify(ws, path, frame.d as { token: string; intents: number });
+        return this.identify(ws, path, frame.d as { token: string; intents: number; shard?: unknown });
       case Op.Resume:
         return this.resume(ws, path, frame.d as { token: string; session_id: string; seq: number });
       default:
@@ -156,21 +205,45 @@ export class FakeGateway {
     }
   }
 
-  private identify(ws: WebSocket, path: string, d: { token: string; intents: number }): void {
+  private identify(ws: WebSocket, path: string, d: { token: string; intents: number; shard?: unknown }): void {
     if (d.token !== this.options.token) {
-      ws.close(4004, 'Authentication failed.');
+      ws.close(CloseCode.AuthenticationFailed, 'Authentication failed.');
       return;
     }
-    const session: Session = { id: `session-${++this.sessionCounter}`, intents: d.intents, seq: 0, socket: ws, backlog: [] };
-    this.sessions.set(session.id, session);
+    const shard = d.shard === undefined ? ([0, 1] as [number, number]) : d.shard;
+    const refusal = this.shardRefusal(shard);
+    if (refusal) {
+      ws.close(refusal.code, refusal.reason);
+      return;
+    }
+    const [shardId, count] = shard as [number, number];
     const ready = this.options.ready();
+    const guilds = ready.guilds.filter((g) => guildShard(String(g.id), count) === shardId);
+    if (guilds.length > (this.options.maxGuildsPerShard ?? 2500)) {
+      ws.close(CloseCode.ShardingRequired, 'Sharding required.');
+      return;
+    }
+    const limit = this.options.identifyRateLimit;
+    if (limit) {
+      const bucket = shardId % limit.maxConcurrency;
+      const last = this.lastIdentifyAt.get(bucket);
+      if (last !== undefined && Date.now() - last < IDENTIFY_WINDOW_MS) {
+        this.identifiesTooSoon += 1;
+        this.send(ws, path, { op: Op.InvalidSession, d: false, s: null, t: null });
+        return;
+      }
+      this.lastIdentifyAt.set(bucket, Date.now());
+    }
+    this.identifies += 1;
+    const session: Session = { id: `session-${++this.sessionCounter}`, intents: d.intents, shard: [shardId, count], seq: 0, socket: ws, backlog: [] };
+    this.sessions.set(session.id, session);
     this.sendDispatch(session, 'READY', {
       v: 10,
       user: ready.user,
-      guilds: ready.guilds.map((g) => ({ id: g.id, unavailable: true })),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.resumeUrl,
-      shard: [0, 1],
+      shard: [shardId, count],
       application: ready.application,
       private_channels: [],
       relationships: [],
@@ -181,7 +254,21 @@ export class FakeGateway {
       auth: {},
     });
     // Discord follows READY with a GUILD_CREATE per guild, when the Guilds intent is set.
-    if (session.intents & Intent.Guilds) for (const g of ready.guilds) this.sendDispatch(session, 'GUILD_CREATE', g);
+    if (session.intents & Intent.Guilds) for (const g of guilds) this.sendDispatch(session, 'GUILD_CREATE', g);
+  }
+
+  /** Why an IDENTIFY's `shard` is refused (4010), or null. */
+  private shardRefusal(shard: unknown): { code: number; reason: string } | null {
+    const invalid = { code: CloseCode.InvalidShard, reason: 'Invalid shard.' };
+    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every((n) => Number.isInteger(n))) return invalid;
+    const [id, count] = shard as [number, number];
+    if (count < 1 || id < 0 || id >= count) return invalid;
+    if (!this.exclusiveShards) return null;
+    for (const other of this.sessions.values()) {
+      if (!other.socket || other.socket.readyState !== WebSocket.OPEN) continue;
+      if (other.shard[1] !== count || other.shard[0] === id) return invalid;
+    }
+    return null;
   }
 
   private resume(ws: WebSocket, path: string, d: { token: string; session_id: string; seq: number }): void {

@@ -1,5 +1,5 @@
 export { FakeDiscord, EPHEMERAL, type Disruption, type FakeDiscordOptions, type FakeInteraction, type FakeMessage, type RecordedCall, type ScriptedResponse, type VisibleAnswer } from './server.ts';
-export { FakeGateway, Intent, Op, type GatewayFrame } from './gateway.ts';
+export { CloseCode, FakeGateway, guildShard, Intent, Op, type GatewayFrame } from './gateway.ts';
 export {
   autocompleteInteraction,
   buttonInteraction,
@@ -13,4 +13,4 @@ export {
   type FakeUser,
   type Where,
 } from './payloads.ts';
-export { snowflake } from './snowflake.ts';
+export { guildIdOnShard, snowflake } from './snowflake.ts';

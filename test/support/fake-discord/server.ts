@@ -73,6 +73,8 @@ export interface FakeInteraction {
   original: FakeMessage | null;
   originalDeleted: boolean;
   followups: FakeMessage[];
+  /** The gateway sessions INTERACTION_CREATE went to (one, the guild's shard, when all is well). */
+  routedTo: string[];
 }
 
 /** The answer a person sees to a command, however it got there. */
@@ -107,6 +109,19 @@ export interface FakeDiscordOptions {
    * (no bot token) are outside it, as on Discord. Unset: no limit (the default for tests).
    */
   globalRequestsPerSecond?: number;
+  /** What GET /gateway/bot recommends and allows (sharding); IDENTIFY's `shard` is honoured whatever this says. */
+  gateway?: {
+    /** Recommended shard count (default 1). */
+    shards?: number;
+    /** Sessions a day (default 1000); `remaining` counts down with each IDENTIFY. */
+    sessionStartTotal?: number;
+    /** IDENTIFYs allowed per 5 s, by shard id % max_concurrency (default 1). */
+    maxConcurrency?: number;
+    /** Enforce maxConcurrency: an IDENTIFY too soon in its bucket gets INVALID_SESSION (default off, so suites may reconnect freely). */
+    enforceIdentifyRate?: boolean;
+    /** More guilds than this on one shard: IDENTIFY is closed with 4011 (default 2500, as on Discord). */
+    maxGuildsPerShard?: number;
+  };
 }
 
 type Handler = (call: RecordedCall, params: string[]) => ScriptedResponse;
@@ -149,6 +164,8 @@ export class FakeDiscord {
     this.gateway = new FakeGateway(server, () => this.baseUrl, {
       token: options.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      ...(options.gateway?.maxGuildsPerShard !== undefined && { maxGuildsPerShard: options.gateway.maxGuildsPerShard }),
+      ...(options.gateway?.enforceIdentifyRate && { identifyRateLimit: { maxConcurrency: options.gateway.maxConcurrency ?? 1 } }),
       ready: () => ({
         user: this.botUser,
         application: { id: options.appId, flags: 0 },
@@ -200,9 +217,9 @@ export class FakeDiscord {
 
   /** Dispatches an interaction over the gateway and starts its 3-second window. */
   interact(payload: Record<string, any>): FakeInteraction {
-    const record: FakeInteraction = { id: payload.id, token: payload.token, payload, dispatchedAt: Date.now(), callback: null, original: null, originalDeleted: false, followups: [] };
+    const record: FakeInteraction = { id: payload.id, token: payload.token, payload, dispatchedAt: Date.now(), callback: null, original: null, originalDeleted: false, followups: [], routedTo: [] };
     this.interactions.set(record.id, record);
-    this.gateway.dispatch('INTERACTION_CREATE', payload);
+    record.routedTo = this.gateway.dispatch('INTERACTION_CREATE', payload);
     return record;
   }
 
@@ -356,7 +373,7 @@ export class FakeDiscord {
     const bot = (h: Handler): Handler => (call, params) => (call.headers.authorization === `Bot ${this.options.token}` ? h(call, params) : unauthorized());
     return [
       ['GET', /^\/users\/@me$/, bot(() => ok(this.botUser))],
-      ['GET', /^\/gateway\/bot$/, bot(() => ok({ url: this.gateway.url, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }))],
+      ['GET', /^\/gateway\/bot$/, bot(() => ok(this.gatewayBot()))],
       ['GET', /^\/applications\/(\d+)\/commands$/, bot((_c, [app]) => this.listCommands(app!, 'global'))],
       ['PUT', /^\/applications\/(\d+)\/commands$/, bot((c, [app]) => this.putCommands(app!, 'global', c.body))],
       ['GET', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, bot((_c, [app, guild]) => this.listCommands(app!, guild!))],
@@ -380,6 +397,17 @@ export class FakeDiscord {
       ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((_c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(m)))],
       ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(edit(m, c.body))))],
     ];
+  }
+
+  /** GET /gateway/bot: where to connect, the recommended shard count, and how many sessions may still start. */
+  private gatewayBot(): Record<string, unknown> {
+    const g = this.options.gateway ?? {};
+    const total = g.sessionStartTotal ?? 1000;
+    return {
+      url: this.gateway.url,
+      shards: g.shards ?? 1,
+      session_start_limit: { total, remaining: Math.max(0, total - this.gateway.identifies), reset_after: 14_400_000, max_concurrency: g.maxConcurrency ?? 1 },
+    };
   }
 
   private listCommands(app: string, scope: string): ScriptedResponse {
