@@ -149,7 +149,7 @@ export class DeliveryEngine {
     for (;;) {
       const last = planningDone;
       const planned = new Promise<void>((resolve) => (wake = resolve));
-      // Past the deadline a pass starts no further channel (each worker one at least): while
+      // Past the deadline a pass starts no further channel (after a few): while
       // planning still runs, passes go on in short, re-ordered steps; after it, the round ends.
       const pass = await this.sendPass(last ? undefined : visited, deadline);
       total.sent += pass.sent;
@@ -243,8 +243,8 @@ export class DeliveryEngine {
 
   /**
    * One pass over the channels with work, in their fair order (see channelsWithWork). Past
-   * `deadline`, no further channel is started (`cut`), but each worker starts at least one, so
-   * every pass makes progress; channels already started finish what they have.
+   * `deadline`, no further channel is started (`cut`) once `concurrency` channels have done
+   * something, so every pass makes progress; channels already started finish what they have.
    */
   private async sendPass(only?: ReadonlySet<number>, deadline?: number): Promise<Omit<TickReport, 'planned'> & { cut: boolean }> {
     const ready = await this.deps.store.outbox.channelsWithWork(this.deps.clock.now());
@@ -252,11 +252,21 @@ export class DeliveryEngine {
     const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
     const { concurrency } = this.deps.settings;
     let started = 0;
-    const pastDeadline = () => deadline !== undefined && started >= concurrency && this.deps.clock.now().getTime() >= deadline;
-    const results = await runPool(channels, concurrency, (id) => {
-      started++;
-      return this.sendChannel(id);
-    }, pastDeadline);
+    // A channel that turned out idle (its platform is not connected here, or another bot had
+    // it) does not count towards the least a pass does, or a pass could do nothing at all.
+    let idle = 0;
+    const pastDeadline = () => deadline !== undefined && started - idle >= concurrency && this.deps.clock.now().getTime() >= deadline;
+    const results = await runPool(
+      channels,
+      concurrency,
+      async (id) => {
+        started++;
+        const r = await this.sendChannel(id);
+        if (r.sent + r.retried + r.failed + r.disabled === 0) idle++;
+        return r;
+      },
+      pastDeadline,
+    );
     results.forEach((r, i) => {
       if (!r) return; // not started (past the deadline)
       if (r.status === 'rejected') {
