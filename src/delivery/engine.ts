@@ -252,8 +252,9 @@ export class DeliveryEngine {
     const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
     const { concurrency } = this.deps.settings;
     let started = 0;
-    // A channel that turned out idle (its platform is not connected here, or another bot had
-    // it) does not count towards the least a pass does, or a pass could do nothing at all.
+    // A channel that turned out idle (its platform is not connected here, another bot had it,
+    // or it failed outright) does not count towards the least a pass does, or rounds could go
+    // on doing nothing at all.
     let idle = 0;
     const pastDeadline = () => deadline !== undefined && started - idle >= concurrency && this.deps.clock.now().getTime() >= deadline;
     const results = await runPool(
@@ -261,7 +262,10 @@ export class DeliveryEngine {
       concurrency,
       async (id) => {
         started++;
-        const r = await this.sendChannel(id);
+        const r = await this.sendChannel(id).catch((e: unknown) => {
+          idle++;
+          throw e;
+        });
         if (r.sent + r.retried + r.failed + r.disabled === 0) idle++;
         return r;
       },
