@@ -15,7 +15,7 @@ const CI = Boolean(process.env.CI) && process.env.CI !== '0' && process.env.CI !
 const POSTGRES_SUITES = [
   // corpus-titles (9,124 title searches) stays SQLite-only: over 3 minutes on a busy 2-core machine. `npm run bench -- --only pg` compares exact titles too.
   'test/search/{query,pagination,hostile,relevance,vocabulary,author-variants}.test.ts',
-  'test/commands/{commands,relevance-commands,similar,taste}.test.ts',
+  'test/commands/{commands,relevance-commands,similar,taste,limits}.test.ts',
   'test/delivery/*.test.ts',
   'test/relevance/term-vectors.test.ts',
   'test/ingest/{first-run,ingest,poller}.test.ts',

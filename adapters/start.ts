@@ -70,7 +70,7 @@ export const startCli: CliCommand = {
       settings: { intervalMs: config.sources.pollIntervalMs, retryBaseMs: 60_000 },
       events: metrics,
     });
-    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me, events: metrics, publicUrl: config.publicUrl });
+    const app = await openApp({ dbPath: config.dbPath, store, clock: systemClock, logger, commands, health: poller, delivery: config.delivery, instance: me, events: metrics, publicUrl: config.publicUrl, limits: config.limits });
     const adapters: PlatformAdapter[] = [];
     const routes = opsRoutes({ health: () => checkHealth(store, adapters), metrics: () => metrics.render() }, logger);
     let opsServer: { close(): Promise<void> } | null = null;

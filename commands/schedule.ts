@@ -9,7 +9,7 @@ export const schedule = defineCommand({
   name: 'schedule',
   description: "When this channel's digest is posted",
   options: [
-    { name: 'times', type: 'string', description: 'Local time(s), HH:MM, comma-separated', required: true, maxLength: 60 },
+    { name: 'times', type: 'string', description: 'Local time(s), HH:MM, comma-separated, up to 4', required: true, maxLength: 60 },
     { name: 'timezone', type: 'string', description: 'IANA time zone, e.g. Europe/Berlin (default: unchanged, else UTC)', maxLength: 64, autocomplete: 'timezone' },
     { name: 'weekdays', type: 'string', description: 'mon-fri, daily, weekends, or a list like mon,wed,fri (default: unchanged, else mon-fri)', maxLength: 40 },
     { name: 'thread', type: 'choice', description: "Slack: papers in a thread under the header (thread), or in the channel (nothread)", choices: [...THREAD_MODES] },

@@ -1,6 +1,7 @@
 import type { Runtime } from './commands/dispatch.ts';
 import type { CommandSpec } from './commands/types.ts';
 import type { Clock } from './domain/clock.ts';
+import { DEFAULT_CHANNEL_LIMITS, type ChannelLimits } from './domain/limits.ts';
 import { feedUrl } from './feeds/http.ts';
 import { DEFAULT_DELIVERY_SETTINGS, DeliveryEngine, type DeliverySettings, type SourceHealth } from './delivery/engine.ts';
 import { Posters } from './delivery/posters.ts';
@@ -42,6 +43,8 @@ export interface AppDeps {
   events?: OpsEvents;
   /** Where this bot's HTTP port is reached from outside (PAPERBOY_PUBLIC_URL), for feed links. */
   publicUrl?: string;
+  /** Fair-use limits per channel (config.limits); defaults to DEFAULT_CHANNEL_LIMITS. */
+  limits?: ChannelLimits;
 }
 
 export async function openApp(deps: AppDeps): Promise<App> {
@@ -69,6 +72,7 @@ export async function openApp(deps: AppDeps): Promise<App> {
     services: {
       postDigestNow: (channelId) => delivery.postNow(channelId),
       commands: () => deps.commands,
+      limits: deps.limits ?? DEFAULT_CHANNEL_LIMITS,
       ...(deps.publicUrl ? { feedUrl: (token: string) => feedUrl(deps.publicUrl!, token) } : {}),
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { shardPlanFrom, ShardSettingError, type ShardPlan } from './discord-shards.ts';
+import type { ChannelLimits } from './domain/limits.ts';
 
 /**
  * All configuration, read once from the environment (nothing else reads process.env).
@@ -33,6 +34,13 @@ const EnvSchema = z.object({
   PAPERBOY_DIGEST_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(4),
   /** Seconds a claimed post is an instance's before another may take it over (renewed while it sends). */
   PAPERBOY_LEASE_S: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Fair use on a hosted bot: topics one channel may follow. */
+  PAPERBOY_MAX_TOPICS: z.coerce
+    .number({ error: 'PAPERBOY_MAX_TOPICS must be a whole number of topics per channel, e.g. 25' })
+    .int('PAPERBOY_MAX_TOPICS must be a whole number of topics per channel, e.g. 25')
+    .min(1, 'PAPERBOY_MAX_TOPICS must be at least 1 (a channel must be able to follow a topic)')
+    .max(1000, 'PAPERBOY_MAX_TOPICS must be at most 1000')
+    .default(25),
   PAPERBOY_DIGEST_HEADER: z.enum(['true', 'false', '1', '0', 'yes', 'no']).default('true').transform((v) => ['true', '1', 'yes'].includes(v)),
   DISCORD_TOKEN: z.string().min(1).optional(),
   DISCORD_APP_ID: z.string().regex(/^\d{5,25}$/, 'DISCORD_APP_ID must be the numeric application id').optional(),
@@ -71,6 +79,8 @@ export interface Config {
     pollIntervalMs: number;
   };
   delivery: { graceMs: number; concurrency: number; header: boolean; leaseMs: number };
+  /** Fair use per channel (PAPERBOY_MAX_TOPICS). */
+  limits: ChannelLimits;
   discord: {
     token: string;
     appId: string;
@@ -128,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollIntervalMs: e.PAPERBOY_INGEST_INTERVAL_MIN * 60_000,
     },
     delivery: { graceMs: e.PAPERBOY_GRACE_HOURS * 3600_000, concurrency: e.PAPERBOY_DIGEST_CONCURRENCY, header: e.PAPERBOY_DIGEST_HEADER, leaseMs: e.PAPERBOY_LEASE_S * 1000 },
+    limits: { maxTopics: e.PAPERBOY_MAX_TOPICS },
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APP_ID
         ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiUrl: e.DISCORD_API_URL, requestsPerSecond: e.PAPERBOY_DISCORD_REQUESTS_PER_SECOND, ...(shards && { shards }) }

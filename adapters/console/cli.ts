@@ -45,7 +45,7 @@ export const runCli: CliCommand = {
     const identity = identityFrom(args);
     const config = cliConfig(args);
     const logger = createLogger(config.logLevel, { secrets: secretsOf(config) });
-    const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands, publicUrl: config.publicUrl });
+    const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands, publicUrl: config.publicUrl, limits: config.limits });
     app.posters.register(new ConsolePoster((t) => process.stdout.write(t + '\n')));
     try {
       const reply = await runLine(line, identity, app.runtime);

@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.ts';
+import type { ChannelLimits } from '../domain/limits.ts';
 import type { UserErrorCode } from '../domain/errors.ts';
 import type { Paper } from '../domain/paper.ts';
 import type { Logger } from '../logger.ts';
@@ -86,6 +87,8 @@ export interface CommandServices {
   commands(): readonly CommandSpec[];
   /** The public URL of a channel's Atom feed (PAPERBOY_PUBLIC_URL); without it, replies give the path. */
   feedUrl?(token: string): string;
+  /** Fair-use limits per channel (PAPERBOY_MAX_TOPICS); DEFAULT_CHANNEL_LIMITS when unset. */
+  limits?: ChannelLimits;
 }
 
 export interface DigestPostResult {

@@ -32,6 +32,12 @@ export interface DeliverySettings {
   header: boolean;
   /** How long a claimed post is ours before another instance may take it over; renewed every third of it while the post is in flight. */
   leaseMs: number;
+  /**
+   * A tick sends for about this long after it starts before it plans again (what has come due
+   * meanwhile, another team's digest among it) and goes on in fair order: a fan-out that
+   * outlasts it never holds up digests due after it began.
+   */
+  roundMs: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -43,6 +49,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   retryMaxMs: 30 * 60_000,
   header: true,
   leaseMs: 60_000,
+  roundMs: 60_000,
 };
 
 /** Whether the paper sources are healthy enough that an empty digest really means "nothing new". */
@@ -104,14 +111,29 @@ export class DeliveryEngine {
     this.stopping = true;
   }
 
-  /** One tick: plan what has come due, then send what is ready. */
+  /**
+   * One tick: plan what has come due, then send what is ready, in rounds. A round whose sending
+   * runs past `roundMs` starts no further channel; the next round plans again (digests that came
+   * due meanwhile) and sends in fair order (channelsWithWork), so a long fan-out is interleaved
+   * with what came due after it rather than finished first.
+   */
   async tick(): Promise<TickReport> {
+    const total: TickReport = { planned: 0, sent: 0, retried: 0, failed: 0, disabled: 0 };
+    for (;;) {
+      const { report, cut } = await this.round();
+      for (const k of Object.keys(total) as Array<keyof TickReport>) total[k] += report[k];
+      if (!cut || this.stopping) return total;
+    }
+  }
+
+  private async round(): Promise<{ report: TickReport; cut: boolean }> {
     // Sending starts while planning goes on: planning thousands of channels takes minutes, and
     // the first channels' posts need not wait for the last channel's plan. A channel is sent to
-    // only once this tick has planned it (planning may fold its stale digest into a catch-up).
+    // only once this round has planned it (planning may fold its stale digest into a catch-up).
     // Each pass takes the channels with work at that moment; an idle pass waits for the next
     // plan; the last pass, over every channel, starts after planning has finished.
     const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
+    const deadline = this.deps.clock.now().getTime() + this.deps.settings.roundMs;
     const visited = new Set<number>();
     let planningDone = false;
     let wake = () => {};
@@ -123,18 +145,24 @@ export class DeliveryEngine {
       wake();
     });
     planning.catch(() => undefined); // rethrown below, once sending is done
+    let cut = false;
     for (;;) {
       const last = planningDone;
       const planned = new Promise<void>((resolve) => (wake = resolve));
-      const pass = await this.sendPending(last ? undefined : visited);
+      // Past the deadline a pass starts no further channel (after a few): while
+      // planning still runs, passes go on in short, re-ordered steps; after it, the round ends.
+      const pass = await this.sendPass(last ? undefined : visited, deadline);
       total.sent += pass.sent;
       total.retried += pass.retried;
       total.failed += pass.failed;
       total.disabled += pass.disabled;
-      if (last) break;
+      if (last) {
+        cut = pass.cut;
+        break;
+      }
       if (pass.sent + pass.retried + pass.failed + pass.disabled === 0) await planned;
     }
-    return { planned: await planning, ...total };
+    return { report: { planned: await planning, ...total }, cut };
   }
 
   /** Plans every channel whose slot has come; `onVisited` hears of each channel once it is done with. */
@@ -209,11 +237,42 @@ export class DeliveryEngine {
 
   /** Sends what is ready, in every channel or only in `only`'s. */
   async sendPending(only?: ReadonlySet<number>): Promise<Omit<TickReport, 'planned'>> {
+    const { cut: _, ...report } = await this.sendPass(only);
+    return report;
+  }
+
+  /**
+   * One pass over the channels with work, in their fair order (see channelsWithWork). Past
+   * `deadline`, no further channel is started (`cut`) once `concurrency` channels have done
+   * something, so every pass makes progress; channels already started finish what they have.
+   */
+  private async sendPass(only?: ReadonlySet<number>, deadline?: number): Promise<Omit<TickReport, 'planned'> & { cut: boolean }> {
     const ready = await this.deps.store.outbox.channelsWithWork(this.deps.clock.now());
     const channels = only ? ready.filter((id) => only.has(id)) : ready;
     const total = { sent: 0, retried: 0, failed: 0, disabled: 0 };
-    const results = await runPool(channels, this.deps.settings.concurrency, (id) => this.sendChannel(id));
+    const { concurrency } = this.deps.settings;
+    let started = 0;
+    // A channel that turned out idle (its platform is not connected here, another bot had it,
+    // or it failed outright) does not count towards the least a pass does, or rounds could go
+    // on doing nothing at all.
+    let idle = 0;
+    const pastDeadline = () => deadline !== undefined && started - idle >= concurrency && this.deps.clock.now().getTime() >= deadline;
+    const results = await runPool(
+      channels,
+      concurrency,
+      async (id) => {
+        started++;
+        const r = await this.sendChannel(id).catch((e: unknown) => {
+          idle++;
+          throw e;
+        });
+        if (r.sent + r.retried + r.failed + r.disabled === 0) idle++;
+        return r;
+      },
+      pastDeadline,
+    );
     results.forEach((r, i) => {
+      if (!r) return; // not started (past the deadline)
       if (r.status === 'rejected') {
         this.log.error('sending to a channel failed', { channelId: channels[i], err: r.reason });
         return;
@@ -223,7 +282,7 @@ export class DeliveryEngine {
       total.failed += r.value.failed;
       total.disabled += r.value.disabled;
     });
-    return total;
+    return { ...total, cut: started < channels.length };
   }
 
   /** Posts a channel's header and papers in order; stops at the first post that must wait. */

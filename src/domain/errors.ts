@@ -20,6 +20,8 @@ export type UserErrorCode =
   | 'forbidden'
   | 'unknown_command'
   | 'conflict'
+  /** A fair-use limit (topics, schedule times): the person can make room and try again. */
+  | 'limit'
   | 'shutting_down';
 
 export function isUserError(e: unknown): e is UserError {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { clip } from '../domain/clip.ts';
 import { UserError } from '../domain/errors.ts';
+import { MAX_SCHEDULE_TIMES } from '../domain/limits.ts';
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const DAY_ALIASES: Record<string, number[]> = {
@@ -10,17 +11,30 @@ const DAY_ALIASES: Record<string, number[]> = {
   weekends: [6, 7],
 };
 
-/** `09:00,17:00` (also `9:00`, `17:30`) -> sorted, de-duplicated `HH:MM` list. */
+/**
+ * `09:00,17:00` (also `9:00`, `17:30`) -> sorted, de-duplicated `HH:MM` list of at most
+ * MAX_SCHEDULE_TIMES. A channel's schedule is this whole list (a new one replaces it), so the
+ * cap here is the cap per channel.
+ */
 export function parseTimes(raw: string): string[] {
   const parts = raw.split(/[,\s]+/).filter(Boolean);
   if (parts.length === 0) throw new UserError('bad_option', 'Give at least one time, e.g. `09:00` or `09:00,17:00`.');
-  if (parts.length > 6) throw new UserError('bad_option', 'At most 6 digests a day, please.');
-  const times = parts.map((p) => {
-    const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(p);
-    if (!m) throw new UserError('bad_option', `\`${clip(p, 20)}\` isn't a time I understand; use 24-hour HH:MM, e.g. \`09:00\` or \`17:30\`.`);
-    return `${m[1]!.padStart(2, '0')}:${m[2]}`;
-  });
-  return [...new Set(times)].sort();
+  const times = [
+    ...new Set(
+      parts.map((p) => {
+        const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(p);
+        if (!m) throw new UserError('bad_option', `\`${clip(p, 20)}\` isn't a time I understand; use 24-hour HH:MM, e.g. \`09:00\` or \`17:30\`.`);
+        return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+      }),
+    ),
+  ].sort();
+  if (times.length > MAX_SCHEDULE_TIMES) {
+    throw new UserError(
+      'limit',
+      `That's ${times.length} digest times; a channel may have at most ${MAX_SCHEDULE_TIMES} a day. Pick up to ${MAX_SCHEDULE_TIMES}, e.g. \`/papers schedule ${times.slice(0, MAX_SCHEDULE_TIMES).join(',')}\`.`,
+    );
+  }
+  return times;
 }
 
 /** An IANA zone name as the database knows it (case-insensitive input), or a UserError. */

@@ -181,19 +181,31 @@ export class OutboxRepo {
    * Channels (enabled, in enabled teams) with a delivery (header or paper) ready to send, or held
    * under a lease that ran out; not those with a post in flight under a live lease (their
    * sender carries on with them).
+   *
+   * In turns across teams, so one team's fan-out never holds up another's: every team's
+   * earliest-due channel, then every team's second, and so on (a team's channels by their
+   * earliest due work, then id). Senders start channels in this order, so a team with one
+   * channel due is served among the first, whatever another team has queued before it.
    */
   async channelsWithWork(now: Date): Promise<number[]> {
     const stamp = now.toISOString();
-    const rows = await this.db
+    const work = this.db
+      .selectFrom('deliveries as d')
+      .leftJoin('digests as g', 'g.id', 'd.digest_id')
+      .select((eb) => ['d.channel_id', eb.fn.min<string>(eb.fn.coalesce('g.due_at', 'd.created_at')).as('due')])
+      // The state test first, on its own, so the (state, channel_id) index serves it.
+      .where('d.state', 'in', ['planned', 'sending'])
+      .where(deliveryReady('d', stamp))
+      .groupBy('d.channel_id');
+    const ranked = this.db
       .selectFrom('channels as c')
       .innerJoin('teams as t', 't.id', 'c.team_id')
-      .select('c.id')
+      .innerJoin(work.as('w'), 'w.channel_id', 'c.id')
+      .select(['c.id', 'c.team_id', 'w.due', sql<number>`row_number() over (partition by c.team_id order by w.due, c.id)`.as('turn')])
       .where('c.disabled_reason', 'is', null)
       .where('t.disabled_reason', 'is', null)
-      .where((eb) => eb.exists(eb.selectFrom('deliveries as d').select('d.id').whereRef('d.channel_id', '=', 'c.id').where(deliveryReady('d', stamp))))
-      .where((eb) => eb.not(channelBusy(sql.ref<number>('c.id'), stamp)))
-      .orderBy('c.id')
-      .execute();
+      .where((eb) => eb.not(channelBusy(sql.ref<number>('c.id'), stamp)));
+    const rows = await this.db.selectFrom(ranked.as('r')).select('r.id').orderBy('r.turn').orderBy('r.due').orderBy('r.team_id').orderBy('r.id').execute();
     return rows.map((r) => r.id);
   }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ChannelRow, Database, TeamRow } from './schema.ts';
 
 /** A team is a Discord guild, a Slack workspace, or a console "team"; ids are the platform's. */
@@ -104,6 +104,10 @@ export class TeamsRepo {
       .where('c.paused', '=', 0)
       .where('c.disabled_reason', 'is', null)
       .where('t.disabled_reason', 'is', null)
+      // In turns across teams (each team's first channel, then each one's second...): planning
+      // a team with thousands of channels must not hold up another team's one.
+      .orderBy(sql`row_number() over (partition by c.team_id order by c.id)`)
+      .orderBy('c.team_id')
       .orderBy('c.id')
       .execute();
   }

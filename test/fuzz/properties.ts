@@ -13,6 +13,7 @@ import type { CommandSpec, OptionSpec, PaperCard, Reply } from '../../src/comman
 import { fixedClock } from '../../src/domain/clock.ts';
 import { parseArxivId } from '../../src/domain/paper.ts';
 import { parseTimes, parseTimezone, parseWeekdays } from '../../src/schedule/parse.ts';
+import { MAX_SCHEDULE_TIMES } from '../../src/domain/limits.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { parseSearchQuery, QUERY_LIMITS, type SearchQuery } from '../../src/search/query.ts';
 import { searchPapers } from '../../src/search/search-papers.ts';
@@ -352,7 +353,7 @@ const scheduleParser: FuzzProperty = {
       fc.property(scheduleArb, (input) => {
         const r = valueOrUserError(`${input.times} ${input.timezone} ${input.weekdays}`, () => parseSchedule(input));
         if (!r) return;
-        if (r.times.length === 0 || r.times.some((t) => !/^([01]\d|2[0-3]):[0-5]\d$/.test(t))) throw new Error(`times ${r.times}`);
+        if (r.times.length === 0 || r.times.length > MAX_SCHEDULE_TIMES || r.times.some((t) => !/^([01]\d|2[0-3]):[0-5]\d$/.test(t))) throw new Error(`times ${r.times}`);
         if (!Intl.supportedValuesOf('timeZone').includes(r.timezone) && r.timezone !== 'UTC') throw new Error(`zone ${r.timezone}`);
         if (r.weekdays.length === 0 || r.weekdays.some((d, i) => !Number.isInteger(d) || d < 1 || d > 7 || (i > 0 && d <= r.weekdays[i - 1]!))) throw new Error(`weekdays ${r.weekdays}`);
       }),

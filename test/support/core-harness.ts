@@ -6,6 +6,7 @@ import { runLine } from '../../adapters/console/run-line.ts';
 import { openApp, type App } from '../../src/app.ts';
 import type { Reply } from '../../src/commands/types.ts';
 import { fixedClock } from '../../src/domain/clock.ts';
+import type { ChannelLimits } from '../../src/domain/limits.ts';
 import { memoryLogger } from '../../src/logger.ts';
 import { parseHfDailyPapers } from '../../src/sources/hf.ts';
 import { openTestStore } from './test-store.ts';
@@ -29,12 +30,12 @@ export interface CoreHarness {
 }
 
 /** A real in-memory store with the recorded HF days ingested, the real commands, a fixed clock. */
-export async function coreHarness(opts: { now?: string; days?: readonly string[]; publicUrl?: string } = {}): Promise<CoreHarness> {
+export async function coreHarness(opts: { now?: string; days?: readonly string[]; publicUrl?: string; limits?: ChannelLimits } = {}): Promise<CoreHarness> {
   const clock = fixedClock(opts.now ?? '2026-08-21T12:00:00Z');
   const logger = memoryLogger();
   const store = await openTestStore();
   for (const day of opts.days ?? HF_FIXTURE_DAYS) await store.papers.upsertMany(hfDay(day).items, clock.now());
-  const app = await openApp({ dbPath: ':memory:', clock, logger, commands, store, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
+  const app = await openApp({ dbPath: ':memory:', clock, logger, commands, store, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   const posted: string[] = [];
   app.posters.register(new ConsolePoster((t) => posted.push(t)));
   return {
