@@ -298,7 +298,7 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
-    const m = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname);
+    const m = /^\/api\/([a-zA-Z0-9.]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) {
       this.unmatched.push(`${req.method} ${url.pathname}`);
       res.writeHead(404).end();
