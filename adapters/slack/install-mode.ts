@@ -9,7 +9,7 @@ import type { AdapterDeps } from '../types.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { CALL_RETRY, clientOptions, createClient, POST_RETRY, type ClientSettings } from './client.ts';
 import { boltRoutes, registerListeners, SlackStartError, type HttpRoute, type SlackAdapter } from './index.ts';
-import { registerRemovalEvents, SlackInstalls } from './installs.ts';
+import { NotInstalledError, registerRemovalEvents, SlackInstalls } from './installs.ts';
 import { KeyedSerial, type SlackListenerContext } from './listeners/context.ts';
 import { WorkspaceManagerChecks } from './managers.ts';
 import { botScopes, INSTALL_PATH, REDIRECT_PATH } from './manifest.ts';
@@ -78,6 +78,12 @@ export async function startSlackInstalls(
   };
   registerRemovalEvents(app, installs);
   registerListeners(app, ctx);
+  // Replaces registerListeners' handler: a request from a workspace that removed the app (Slack
+  // may still redeliver its events) is expected here, not a failure.
+  app.error(async (e) => {
+    if (causedBy(e, NotInstalledError)) log.warn('slack request from a workspace without an installation; ignored', { err: describeError(e) });
+    else log.error('slack listener failed', { err: e });
+  });
 
   let port: number;
   try {
@@ -114,4 +120,14 @@ function installedPage(_installation: unknown, _options: unknown, _req: Incoming
   res
     .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
     .end('<!doctype html><meta charset="utf-8"><title>Paperboy installed</title><p>Paperboy is installed. In a channel, type <code>/papers help</code> to begin; <code>/invite @Paperboy</code> lets it post digests there.</p>\n');
+}
+
+/** Whether `e`, or an error it wraps (Bolt: `original`; Node: `cause`), is a `kind`. */
+function causedBy(e: unknown, kind: new (...args: never[]) => Error): boolean {
+  for (let cur = e, depth = 0; cur && depth < 5; depth++) {
+    if (cur instanceof kind) return true;
+    const next = cur as { original?: unknown; cause?: unknown };
+    cur = next.original ?? next.cause;
+  }
+  return false;
 }

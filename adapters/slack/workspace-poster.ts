@@ -51,6 +51,11 @@ export class WorkspaceSlackPoster implements ChatPoster {
       hit = { token, poster: this.posterFor(token) };
       this.byTeam.set(teamId, hit);
     }
-    return hit.poster.post(channelId, message);
+    const outcome = await hit.poster.post(channelId, message);
+    // The single-workspace advice (update SLACK_BOT_TOKEN) does not apply here: a new install brings a new token.
+    if (!outcome.ok && outcome.action === 'disable-team') return { ...outcome, reason: `${outcome.reason.replace(/:.*$/s, '')}: ${REINSTALL}` };
+    return outcome;
   }
 }
+
+const REINSTALL = "this workspace's token no longer works; installing the app again (the /slack/install page) resumes the digests";

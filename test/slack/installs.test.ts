@@ -212,6 +212,12 @@ describe('Slack install mode', () => {
     const note = await app.delivery.postNow((await channelRow(A, 'CA2')).id);
     expect(note.note).toContain('uninstalled');
     expect(fake.callsTo('chat.postMessage').length).toBe(before);
+    // A command from the removed workspace (Slack would not send one; a stale client might) is acked and ignored.
+    const id = responseId('gone');
+    const gone = await slack.slashCommand({ text: 'status', response_url: fake.responseUrl(id), team_id: A.team, channel_id: 'CA1', user_id: A.admin.id, user_name: 'ana' });
+    expect(gone.status).toBe(200);
+    await until(async () => runtime.logger.entries.some((e) => e.msg === 'slack request from a workspace without an installation; ignored'), 'the ignored command');
+    expect(fake.responsesTo(id)).toEqual([]);
     // The kept workspace is untouched: its token still works.
     expect((await command(B, 'status', 'CB1')).body.text).toBeTruthy();
     expect(tokensOf('chat.postMessage').includes(tokens.A!) && fake.callsTo('chat.postMessage').slice(before).some((c) => c.token === tokens.A)).toBe(false);
