@@ -37,16 +37,12 @@ export class NotInstalledError extends Error {
 }
 
 export class SlackInstalls implements InstallationStore {
-  private readonly rows: SealedSlackInstallations;
-
   constructor(
     private readonly store: Store,
-    rows: SealedSlackInstallations,
+    private readonly rows: SealedSlackInstallations,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {
-    this.rows = rows;
-  }
+  ) {}
 
   async storeInstallation(installation: Installation): Promise<void> {
     const key = installKey({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, isEnterpriseInstall: installation.isEnterpriseInstall });
