@@ -14,7 +14,7 @@ export const cliTable: CliTable = {
   feed: { summary: "print a channel's Atom feed (the papers posted there, newest first)", load: async () => (await import('./console/cli.ts')).feedCli },
   'discord:register': { summary: 'register /papers with Discord (sends it only when it changed)', load: async () => (await import('./discord/cli.ts')).discordRegisterCommand },
   'discord:invite': { summary: 'print the link that adds the bot to a Discord server', load: async () => (await import('./discord/cli.ts')).discordInviteCommand },
-  'slack:manifest': { summary: 'print the Slack app manifest (--write refreshes slack/manifest.json)', load: async () => (await import('./slack/cli.ts')).slackManifestCommand },
+  'slack:manifest': { summary: 'print the Slack app manifest (--oauth: for install mode; --write refreshes slack/manifest.json or manifest.oauth.json)', load: async () => (await import('./slack/cli.ts')).slackManifestCommand },
 };
 
 export function runCli(argv: string[]): Promise<number> {

@@ -37,7 +37,7 @@ export const startCli: CliCommand = {
   allowPositionals: false,
   async run(args) {
     const config = cliConfig(args);
-    const platforms = Boolean(config.discord || config.slack);
+    const platforms = Boolean(config.discord || config.slack || config.slackInstall);
     // Taken at once, so a SIGTERM during start-up also ends in an orderly stop, not a kill.
     const signalled = platforms ? untilSignal() : null;
     // In the console, logs would interleave with the prompt: errors only, unless asked.
@@ -171,6 +171,10 @@ export async function startPlatforms(config: Config, app: App, logger: Logger, r
     if (config.slack) {
       const { startSlack } = await import('./slack/index.ts');
       started.push(await startSlack({ settings: config.slack, runtime: app.runtime, logger, port: config.port, routes, httpRoutes }));
+    }
+    if (config.slackInstall) {
+      const { startSlackInstalls } = await import('./slack/install-mode.ts');
+      started.push(await startSlackInstalls({ settings: config.slackInstall, runtime: app.runtime, logger, port: config.port, routes, httpRoutes }));
     }
   } catch (e) {
     await Promise.allSettled(started.map((a) => a.stop()));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { shardPlanFrom, ShardSettingError, type ShardPlan } from './discord-shards.ts';
 import type { ChannelLimits } from './domain/limits.ts';
+import { KEY_HOWTO, parseSecretKey, SecretKeyError } from './store/secret-box.ts';
 
 /**
  * All configuration, read once from the environment (nothing else reads process.env).
@@ -56,6 +57,13 @@ const EnvSchema = z.object({
   SLACK_API_URL: url('SLACK_API_URL').optional(),
   PAPERBOY_SLACK_POST_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SLACK_MANAGERS: csv.default([]),
+  /** Install mode (many workspaces through OAuth): Basic Information > App Credentials. */
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Any long random string: signs the OAuth state parameter. */
+  SLACK_STATE_SECRET: z.string().min(1).optional(),
+  /** 32 bytes (64 hex characters or base64): seals installations' tokens in the database. */
+  PAPERBOY_SECRET_KEY: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -99,6 +107,23 @@ export interface Config {
     /** Least time between two posts to one channel (Slack allows about one a second); 0 or unset: no spacing. */
     postIntervalMs?: number;
   } | null;
+  /**
+   * Slack install mode (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET): any number of
+   * workspaces install the app through OAuth, each with its own token; null without them.
+   */
+  slackInstall: SlackInstallSettings | null;
+}
+
+export interface SlackInstallSettings {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  signingSecret: string;
+  /** PAPERBOY_SECRET_KEY as given (validated): seals the installations' tokens. */
+  secretKey: string;
+  apiUrl: string | undefined;
+  managers: string[];
+  postIntervalMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -120,9 +145,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
     throw new ConfigError('SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.');
   }
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
+  if (!e.SLACK_BOT_TOKEN && !(e.SLACK_CLIENT_ID || e.SLACK_CLIENT_SECRET || e.SLACK_STATE_SECRET) && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) {
     throw new ConfigError('SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: set the bot token (xoxb-...) too.');
   }
+  const slackInstall = slackInstallSettings(e);
   return {
     dbPath: e.PAPERBOY_DB,
     pgPool: e.PAPERBOY_PG_POOL,
@@ -146,6 +172,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET ?? '', appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, managers: e.SLACK_MANAGERS, postIntervalMs: e.PAPERBOY_SLACK_POST_INTERVAL_MS }
       : null,
+    slackInstall,
+  };
+}
+
+/** Install mode's settings, all or none; a partial set names what is missing. */
+function slackInstallSettings(e: Env): SlackInstallSettings | null {
+  const oauth = { SLACK_CLIENT_ID: e.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: e.SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: e.SLACK_STATE_SECRET };
+  const missing = Object.entries(oauth).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length === 3) return null;
+  if (missing.length > 0) throw new ConfigError(`Slack install mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set.`);
+  if (e.SLACK_BOT_TOKEN) throw new ConfigError('Both SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID (install mode, many workspaces) are set: unset one. In install mode each workspace gets its token by installing the app.');
+  if (e.SLACK_APP_TOKEN) throw new ConfigError('Slack install mode serves the install pages and events over HTTP on PAPERBOY_PORT: unset SLACK_APP_TOKEN (Socket Mode).');
+  if (!e.SLACK_SIGNING_SECRET) throw new ConfigError('Slack install mode needs SLACK_SIGNING_SECRET (Basic Information > App Credentials > Signing Secret).');
+  if (!e.PAPERBOY_SECRET_KEY) throw new ConfigError(`Slack install mode stores each workspace's token encrypted, and needs PAPERBOY_SECRET_KEY. ${KEY_HOWTO}`);
+  try {
+    parseSecretKey(e.PAPERBOY_SECRET_KEY);
+  } catch (err) {
+    if (err instanceof SecretKeyError) throw new ConfigError(err.message);
+    throw err;
+  }
+  return {
+    clientId: e.SLACK_CLIENT_ID!,
+    clientSecret: e.SLACK_CLIENT_SECRET!,
+    stateSecret: e.SLACK_STATE_SECRET!,
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    secretKey: e.PAPERBOY_SECRET_KEY,
+    apiUrl: e.SLACK_API_URL,
+    managers: e.SLACK_MANAGERS,
+    postIntervalMs: e.PAPERBOY_SLACK_POST_INTERVAL_MS,
   };
 }
 
@@ -163,7 +218,8 @@ function discordShards(e: Env): ShardPlan | null {
 
 /** Every configured credential, for the logger to blank wherever it turns up (see logger.ts). */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.discord?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, databasePassword(config.dbPath)];
+  const install = config.slackInstall;
+  const secrets = [config.discord?.token, config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, install?.clientSecret, install?.stateSecret, install?.signingSecret, install?.secretKey, databasePassword(config.dbPath)];
   return secrets.filter((s): s is string => Boolean(s));
 }
 

@@ -12,7 +12,7 @@ import { registerActions } from './listeners/actions.ts';
 import { registerCommand } from './listeners/command.ts';
 import { KeyedSerial, type SlackListenerContext } from './listeners/context.ts';
 import { registerReactions } from './listeners/reactions.ts';
-import { SlackManagerCheck } from './managers.ts';
+import { singleWorkspaceManagers, SlackManagerCheck } from './managers.ts';
 import { SlackPoster } from './poster.ts';
 import { RecentEvents } from './recent-events.ts';
 
@@ -63,7 +63,7 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
       ? { socketMode: true, appToken: settings.appToken }
       : {
           signingSecret: settings.signingSecret,
-          customRoutes: [...(deps.routes ?? []).map((r) => ({ path: r.path, method: ['GET', 'HEAD'], handler: r.handler })), ...customRoutes(deps.httpRoutes ?? [])],
+          customRoutes: boltRoutes(deps.routes ?? [], deps.httpRoutes ?? []),
         }),
     clientOptions: clientOptions(client, CALL_RETRY),
     logger: client.logger,
@@ -72,17 +72,12 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
   const ctx: SlackListenerContext = {
     runtime,
     logger: log,
-    managers: new SlackManagerCheck(app.client, { teamId: me.teamId, enterpriseId: me.enterpriseId }, new Set(settings.managers), runtime.clock, log),
+    managers: singleWorkspaceManagers(new SlackManagerCheck(app.client, { teamId: me.teamId, enterpriseId: me.enterpriseId }, new Set(settings.managers), runtime.clock, log)),
     events: new RecentEvents(() => runtime.clock.now().getTime()),
     serial: new KeyedSerial(),
     botUserId: me.userId,
   };
-  registerCommand(app, ctx);
-  registerActions(app, ctx);
-  registerReactions(app, ctx);
-  app.error(async (e) => {
-    log.error('slack listener failed', { err: e });
-  });
+  registerListeners(app, ctx);
 
   let port: number | null = null;
   try {
@@ -119,6 +114,16 @@ export async function startSlack(deps: AdapterDeps<SlackSettings> & { port: numb
   };
 }
 
+/** Commands, buttons and reactions; and a log line for whatever a listener failed at. */
+export function registerListeners(app: App, ctx: SlackListenerContext): void {
+  registerCommand(app, ctx);
+  registerActions(app, ctx);
+  registerReactions(app, ctx);
+  app.error(async (e) => {
+    ctx.logger.error('slack listener failed', { err: e });
+  });
+}
+
 /**
  * Socket Mode's WebSocket is up. Bolt keeps its receiver private; the SocketModeClient on it has
  * a public `websocket` with `isActive()`. Should that shape change, health falls back to "started".
@@ -128,7 +133,12 @@ function socketConnected(app: App): boolean {
   return typeof ws?.isActive === 'function' ? ws.isActive() : true;
 }
 
-/** Our routes on Bolt's receiver (HTTP mode holds PAPERBOY_PORT); a request a handler declines is a 404. */
+/** /healthz, /metrics and the feeds, on Bolt's receiver (HTTP mode holds PAPERBOY_PORT). */
+export function boltRoutes(routes: readonly OpsRoute[], httpRoutes: readonly HttpRoute[]) {
+  return [...routes.map((r) => ({ path: r.path, method: ['GET', 'HEAD'], handler: r.handler })), ...customRoutes(httpRoutes)];
+}
+
+/** Our routes on Bolt's receiver; a request a handler declines is a 404. */
 function customRoutes(routes: readonly HttpRoute[]) {
   return routes.map((r) => ({
     path: r.path,
@@ -186,7 +196,7 @@ async function whoAmI(token: string, settings: ClientSettings): Promise<Identity
   return { teamId: res.team_id, enterpriseId: res.enterprise_id || null, userId: res.user_id, botId: res.bot_id };
 }
 
-function slackCode(e: unknown): string {
+export function slackCode(e: unknown): string {
   const data = (e as { data?: { error?: unknown } } | null)?.data;
   if (typeof data?.error === 'string') return data.error;
   return describeError(e);

@@ -6,6 +6,39 @@ import type { Logger } from '../../src/logger.ts';
 /** How a refusal names what is missing (runCommand puts it in "it needs ..."). */
 export const SLACK_MANAGER_REQUIREMENT = 'a Slack workspace admin or owner, or someone listed in SLACK_MANAGERS';
 
+/** The manager check for the workspace a request comes from, given the client Bolt made for it. */
+export interface ManagerChecks {
+  of(workspace: { teamId: string; enterpriseId: string | null }, client: webApi.WebClient): SlackManagerCheck;
+}
+
+/** One workspace (SLACK_BOT_TOKEN): one check, whatever the request. */
+export function singleWorkspaceManagers(check: SlackManagerCheck): ManagerChecks {
+  return { of: () => check };
+}
+
+/**
+ * Install mode: a check per workspace, asking Slack with that workspace's token. Kept while
+ * the token stays the same (its users.info answers are cached); a reinstall's new token
+ * starts a fresh one.
+ */
+export class WorkspaceManagerChecks implements ManagerChecks {
+  private readonly byTeam = new Map<string, { token: string | undefined; check: SlackManagerCheck }>();
+
+  constructor(
+    private readonly listed: ReadonlySet<string>,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  of(workspace: { teamId: string; enterpriseId: string | null }, client: webApi.WebClient): SlackManagerCheck {
+    const hit = this.byTeam.get(workspace.teamId);
+    if (hit && hit.token === client.token) return hit.check;
+    const check = new SlackManagerCheck(client, workspace, this.listed, this.clock, this.log);
+    this.byTeam.set(workspace.teamId, { token: client.token, check });
+    return check;
+  }
+}
+
 /** What users.info says about a person, as far as managing goes. */
 interface UserFacts {
   admin: boolean;

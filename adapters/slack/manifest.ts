@@ -12,6 +12,13 @@ export const EVENTS_PATH = '/slack/events';
 /** Events the adapter listens to. */
 export const BOT_EVENTS = ['reaction_added', 'reaction_removed'] as const;
 
+/** Install mode: the app leaving a workspace (no scope needed); its tokens are deleted and its channels stop. */
+export const REMOVAL_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
+
+/** Install mode's OAuth pages (Bolt's defaults, named here so the manifest and the adapter agree). */
+export const INSTALL_PATH = '/slack/install';
+export const REDIRECT_PATH = '/slack/oauth_redirect';
+
 /** The scope each Web API method the adapter calls needs (a test keeps this complete). */
 export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
@@ -42,9 +49,17 @@ export function botScopes(): string[] {
 /** Replace in the pasted manifest with the bot's public https address. */
 export const REQUEST_URL_PLACEHOLDER = 'https://YOUR-PUBLIC-HOST/slack/events';
 
+/** Replace in the OAuth manifest with the bot's public https address. */
+export const REDIRECT_URL_PLACEHOLDER = `https://YOUR-PUBLIC-HOST${REDIRECT_PATH}`;
+
+export interface ManifestOptions {
+  /** Install mode (many workspaces): the OAuth redirect URL, and the events that say the app was removed. */
+  oauth?: boolean;
+}
+
 /** The app manifest (Slack: Create New App > From a manifest). */
-export function buildManifest(commands: readonly CommandSpec[]): Record<string, unknown> {
-  return {
+export function buildManifest(commands: readonly CommandSpec[], opts: ManifestOptions = {}): Record<string, unknown> {
+  const manifest = {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {
       name: 'Paperboy',
@@ -73,6 +88,12 @@ export function buildManifest(commands: readonly CommandSpec[]): Record<string, 
       token_rotation_enabled: false,
     },
   };
+  if (!opts.oauth) return manifest;
+  return {
+    ...manifest,
+    oauth_config: { redirect_urls: [REDIRECT_URL_PLACEHOLDER], ...manifest.oauth_config },
+    settings: { ...manifest.settings, event_subscriptions: { ...manifest.settings.event_subscriptions, bot_events: [...BOT_EVENTS, ...REMOVAL_EVENTS] } },
+  };
 }
 
 /** `[search|today|...] ...`: what Slack shows while typing /papers. */
@@ -82,6 +103,6 @@ function usageHint(commands: readonly CommandSpec[]): string {
   return hint.length <= 1000 ? hint : 'help';
 }
 
-export function manifestJson(commands: readonly CommandSpec[]): string {
-  return JSON.stringify(buildManifest(commands), null, 2) + '\n';
+export function manifestJson(commands: readonly CommandSpec[], opts: ManifestOptions = {}): string {
+  return JSON.stringify(buildManifest(commands, opts), null, 2) + '\n';
 }

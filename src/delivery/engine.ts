@@ -292,7 +292,7 @@ export class DeliveryEngine {
     const channel = await store.teams.getChannel(channelId);
     const team = channel && (await store.teams.getTeam(channel.team_id));
     if (!channel || !team || channel.disabled_reason || team.disabled_reason) return out;
-    const poster = posters.get(team.platform);
+    const poster = posters.get(team.platform, team.external_id);
     if (!poster) return out; // not connected to that platform in this process: leave it queued
 
     for (;;) {

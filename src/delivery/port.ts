@@ -12,6 +12,11 @@ export interface ChatPoster {
    * in the message metadata of the channel's recent history before posting again).
    */
   post(channelId: string, message: OutboundMessage): Promise<PostOutcome>;
+  /**
+   * Where each team has its own credentials (Slack install mode), the poster that posts as
+   * this team (the platform's team id); absent where one credential serves every team.
+   */
+  forTeam?(teamExternalId: string): ChatPoster;
 }
 
 /**

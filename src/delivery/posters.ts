@@ -8,7 +8,9 @@ export class Posters {
     this.byPlatform.set(poster.platform, poster);
   }
 
-  get(platform: string): ChatPoster | undefined {
-    return this.byPlatform.get(platform);
+  /** The platform's poster; given the team (its platform id), the one posting as that team where teams have their own credentials. */
+  get(platform: string, teamExternalId?: string): ChatPoster | undefined {
+    const poster = this.byPlatform.get(platform);
+    return teamExternalId !== undefined && poster?.forTeam ? poster.forTeam(teamExternalId) : poster;
   }
 }

@@ -320,6 +320,26 @@ export class OutboxRepo {
   }
 
   /**
+   * Every open channel of the team stops, as closeChannel does one: the team removed the app
+   * (Slack's app_uninstalled / tokens_revoked). Channels already stopped keep their own
+   * reason. The channels count, for the log.
+   */
+  async closeTeamChannels(teamId: number, reason: string, now: Date): Promise<number> {
+    const stamp = now.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const open = trx.selectFrom('channels').select('id').where('team_id', '=', teamId).where('disabled_reason', 'is', null);
+      await trx
+        .updateTable('deliveries')
+        .set({ state: 'failed', last_error: reason, updated_at: stamp, lease_owner: null, lease_until: null })
+        .where('channel_id', 'in', open)
+        .where('state', 'in', ['planned', 'sending'])
+        .execute();
+      const closed = await trx.updateTable('channels').set({ disabled_reason: reason, disabled_at: stamp }).where('team_id', '=', teamId).where('disabled_reason', 'is', null).executeTakeFirst();
+      return Number(closed.numUpdatedRows);
+    });
+  }
+
+  /**
    * Before a new digest is planned: what older digests (due before `dueBefore`, i.e. past the
    * grace window) still hold unsent and never tried goes back into the pool, so the new
    * digest carries it under one header instead of two digests arriving at once. Rows already

@@ -23,6 +23,7 @@ export interface Database {
   team_taste: TeamTasteTable;
   instances: InstancesTable;
   channel_feeds: ChannelFeedsTable;
+  slack_installations: SlackInstallationsTable;
 }
 
 export interface PapersTable {
@@ -259,4 +260,17 @@ export interface WordsTable {
   word: string;
   /** Papers holding the word (counted when a paper is first stored). */
   df: number;
+}
+
+/** A Slack workspace's OAuth install (install mode); the installation and its tokens are sealed (secret-box.ts). */
+export interface SlackInstallationsTable {
+  /** The team id; `org:<enterprise id>` for an org-wide install. */
+  install_key: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  bot_user_id: string | null;
+  /** Bolt's Installation as JSON, AES-256-GCM sealed with PAPERBOY_SECRET_KEY. */
+  sealed: string;
+  installed_at: string;
+  updated_at: string;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { ChannelRow, Database, TeamRow } from './schema.ts';
 
 /** A team is a Discord guild, a Slack workspace, or a console "team"; ids are the platform's. */
@@ -121,7 +121,27 @@ export class TeamsRepo {
     await this.db.updateTable('teams').set({ disabled_reason: reason }).where('id', '=', teamId).execute();
   }
 
+  /**
+   * The team is back (Slack: the app was installed again): its channels stopped for one of
+   * `reasons` resume, as `/papers resume` would (slots missed meanwhile never count), and a
+   * credentials failure on the team is forgotten. Channels stopped for other reasons stay
+   * stopped. The channels resumed, for the log.
+   */
+  async reopenChannels(teamId: number, reasons: readonly string[], now: Date): Promise<number> {
+    if (reasons.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('teams').set({ disabled_reason: null }).where('id', '=', teamId).execute();
+      const stopped = (q: UpdateChannels) => q.where('team_id', '=', teamId).where('disabled_reason', 'in', [...reasons]);
+      // Channels that had opted in restart their clock; the rest stay opted out.
+      await stopped(trx.updateTable('channels').set({ active_since: now.toISOString() })).where('active_since', 'is not', null).execute();
+      const r = await stopped(trx.updateTable('channels').set({ disabled_reason: null, disabled_at: null })).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    });
+  }
+
   async setMaxPapers(channelId: number, n: number): Promise<void> {
     await this.db.updateTable('channels').set({ max_papers: n }).where('id', '=', channelId).execute();
   }
 }
+
+type UpdateChannels = UpdateQueryBuilder<Database, 'channels', 'channels', UpdateResult>;

@@ -3,15 +3,16 @@ import { errorReply, runCommand } from '../../../src/commands/dispatch.ts';
 import { parseCommandText } from '../../../src/commands/parse-text.ts';
 import type { Reply } from '../../../src/commands/types.ts';
 import { SLASH_COMMAND } from '../manifest.ts';
-import { SLACK_MANAGER_REQUIREMENT } from '../managers.ts';
+import { SLACK_MANAGER_REQUIREMENT, type SlackManagerCheck } from '../managers.ts';
 import { renderReply, type SlackMessage } from '../render.ts';
 import type { SlackListenerContext } from './context.ts';
 
 /** `/papers ...`: acked at once (Slack allows 3 s), answered through response_url when done. */
 export function registerCommand(app: App, ctx: SlackListenerContext): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client, context }) => {
     await ack();
-    const reply = await runSlashCommand(command, ctx);
+    const managers = ctx.managers.of({ teamId: context.teamId ?? command.team_id, enterpriseId: context.enterpriseId ?? null }, client);
+    const reply = await runSlashCommand(command, { ...ctx, managers });
     try {
       await respond(commandResponse(reply));
     } catch (e) {
@@ -24,7 +25,7 @@ export function registerCommand(app: App, ctx: SlackListenerContext): void {
 /** The command's reply; never throws (errors become polite ephemeral replies). */
 export async function runSlashCommand(
   command: Pick<SlashCommand, 'text' | 'team_id' | 'team_domain' | 'channel_id' | 'channel_name' | 'user_id' | 'user_name'>,
-  ctx: Pick<SlackListenerContext, 'runtime' | 'logger' | 'managers'>,
+  ctx: Pick<SlackListenerContext, 'runtime' | 'logger'> & { managers: SlackManagerCheck },
 ): Promise<Reply> {
   let parsed;
   try {

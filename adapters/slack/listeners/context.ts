@@ -1,17 +1,21 @@
 import type { Runtime } from '../../../src/commands/dispatch.ts';
 import type { Logger } from '../../../src/logger.ts';
-import type { SlackManagerCheck } from '../managers.ts';
+import type { ManagerChecks } from '../managers.ts';
 import type { RecentEvents } from '../recent-events.ts';
 
 /** What every Slack listener works with. */
 export interface SlackListenerContext {
   runtime: Runtime;
   logger: Logger;
-  managers: SlackManagerCheck;
+  /** The manager check of the workspace a request comes from. */
+  managers: ManagerChecks;
   events: RecentEvents;
   serial: KeyedSerial;
-  /** The bot's own user id (auth.test): its own reactions are not votes. */
-  botUserId: string;
+  /**
+   * The bot's own user id (auth.test): its own reactions are not votes. In install mode each
+   * workspace has its own, which Bolt's authorize puts in the listener's context instead.
+   */
+  botUserId: string | null;
 }
 
 /**

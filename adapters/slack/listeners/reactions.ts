@@ -38,14 +38,15 @@ export function registerReactions(app: App, ctx: SlackListenerContext): void {
       const eventId = (body as { event_id?: string }).event_id;
       const teamId = context.teamId ?? (body as { team_id?: string }).team_id;
       if (!eventId || !teamId) return;
-      await handleReaction(event as ReactionEvent, { eventId, teamId, retryNum: context.retryNum }, ctx, client);
+      const botUserId = context.botUserId ?? ctx.botUserId;
+      await handleReaction(event as ReactionEvent, { eventId, teamId, retryNum: context.retryNum, botUserId }, ctx, client);
     });
   }
 }
 
 export async function handleReaction(
   e: ReactionEvent,
-  meta: { eventId: string; teamId: string; retryNum?: number | undefined },
+  meta: { eventId: string; teamId: string; retryNum?: number | undefined; botUserId: string | null },
   ctx: SlackListenerContext,
   client: webApi.WebClient,
 ): Promise<void> {
@@ -55,7 +56,7 @@ export async function handleReaction(
     return;
   }
   const kind = reactionKind(e.reaction);
-  if (!kind || e.item.type !== 'message' || !e.item.channel || !e.item.ts || e.user === ctx.botUserId) {
+  if (!kind || e.item.type !== 'message' || !e.item.channel || !e.item.ts || e.user === meta.botUserId) {
     log.debug('slack reaction ignored', { why: kind ? 'not a message, or the bot itself' : 'not a vote or save emoji' });
     return;
   }

@@ -294,4 +294,18 @@ export const postgresMigrations: Record<string, Migration> = {
       )`.execute(db);
     },
   },
+  // Mirrors SQLite's 0010 (migration-0010-slack-installations.ts): OAuth installs, sealed.
+  '0008_slack_installations': {
+    async up(db: Kysely<any>) {
+      await sql`CREATE TABLE slack_installations (
+        install_key text PRIMARY KEY,
+        team_id text,
+        enterprise_id text,
+        bot_user_id text,
+        sealed text NOT NULL,
+        installed_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`.execute(db);
+    },
+  },
 };

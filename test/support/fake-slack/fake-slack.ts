@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net';
  *   chat.update, users.info, conversations.history (with message metadata, oldest/latest
  *   and cursor paging), conversations.replies (a thread, parent first, cursor paging),
  *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to).
+ * - OAuth installs (`oauthApp`, `grantCode`): oauth.v2.access checks the app's client id and
+ *   secret (HTTP Basic auth, or the client_id / client_secret fields, as Slack accepts both),
+ *   trades a one-time code for a new bot token of that code's workspace, and from then on
+ *   auth.test answers each token with its own workspace; `revokeToken` is the uninstall.
  * - Any other method is answered `unknown_method` and listed in `unmatched`; `assertClean()`
  *   (call it in afterEach) fails the test naming it.
  * - `script(method, ...steps)` queues one-shot behaviours: a 429 with Retry-After, an HTTP
@@ -89,7 +93,15 @@ export interface FakeSlackOptions {
   postBurst?: number;
 }
 
-type Handler = (params: Record<string, unknown>) => Record<string, unknown>;
+type Handler = (params: Record<string, unknown>, token: string | null) => Record<string, unknown>;
+
+/** A workspace that installed the app through OAuth (`grantCode`): its team and bot user. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName?: string;
+  botUserId?: string;
+  botId?: string;
+}
 
 class SlackApiError extends Error {
   constructor(readonly error: string) {
@@ -113,6 +125,13 @@ export class FakeSlack {
   beforeAnswer: ((call: RecordedCall, status: number, body: unknown) => void) | null = null;
   /** Milliseconds a call travels before it takes effect (a real platform is not instant); none by default. */
   latency: ((call: RecordedCall) => number) | null = null;
+  /** The Slack app's OAuth credentials, which oauth.v2.access demands; unset, it refuses every exchange. */
+  oauthApp: { clientId: string; clientSecret: string; appId?: string } | null = null;
+  /** Bot tokens issued by oauth.v2.access, with their workspace. */
+  readonly installed = new Map<string, Required<FakeWorkspace>>();
+  private readonly codes = new Map<string, Required<FakeWorkspace>>();
+  private readonly revoked = new Set<string>();
+  private issued = 0;
 
   readonly token: string;
   readonly teamId: string;
@@ -142,16 +161,20 @@ export class FakeSlack {
     this.now = opts.now;
     this.postLimit = opts.postsPerChannelPerSecond ? { perSecond: opts.postsPerChannelPerSecond, burst: opts.postBurst ?? 2 } : null;
     this.handlers = {
-      'auth.test': () => ({
-        url: 'https://fake-workspace.slack.com/',
-        team: 'Fake Workspace',
-        user: 'paperboy',
-        team_id: this.teamId,
-        user_id: this.botUserId,
-        bot_id: this.botId,
-        ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}),
-        is_enterprise_install: false,
-      }),
+      'auth.test': (_p, token) => {
+        const ws = token ? this.installed.get(token) : undefined;
+        if (ws) return { url: `https://${ws.teamId.toLowerCase()}.slack.com/`, team: ws.teamName, user: 'paperboy', team_id: ws.teamId, user_id: ws.botUserId, bot_id: ws.botId, is_enterprise_install: false };
+        return {
+          url: 'https://fake-workspace.slack.com/',
+          team: 'Fake Workspace',
+          user: 'paperboy',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+          ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}),
+          is_enterprise_install: false,
+        };
+      },
       'chat.postMessage': (p) => this.postMessage(p),
       'chat.update': (p) => this.updateMessage(p),
       'users.info': (p) => {
@@ -184,6 +207,23 @@ export class FakeSlack {
   /** A response_url that records what is posted to it under `id`. */
   responseUrl(id: string): string {
     return `http://127.0.0.1:${this.port}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** A one-time code, as Slack appends to the redirect after someone approves the install in `workspace`. */
+  grantCode(code: string, workspace: FakeWorkspace): void {
+    this.codes.set(code, { teamName: `Workspace ${workspace.teamId}`, botUserId: `UBOT${workspace.teamId}`, botId: `BBOT${workspace.teamId}`, ...workspace });
+  }
+
+  /** The app was uninstalled: the token stops working (Slack answers token_revoked). */
+  revokeToken(token: string): void {
+    this.installed.delete(token);
+    this.tokens.delete(token);
+    this.revoked.add(token);
+  }
+
+  /** The bot token most recently issued to a workspace. */
+  tokenOf(teamId: string): string | undefined {
+    return [...this.installed].filter(([, ws]) => ws.teamId === teamId).at(-1)?.[0];
   }
 
   script(method: string, ...steps: ScriptStep[]): void {
@@ -258,7 +298,7 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
-    const m = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname);
+    const m = /^\/api\/([a-zA-Z0-9.]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) {
       this.unmatched.push(`${req.method} ${url.pathname}`);
       res.writeHead(404).end();
@@ -283,11 +323,13 @@ export class FakeSlack {
     if (step && 'status' in step && !step.afterEffect) return answer(step.status, 'fake failure');
     if (step && 'error' in step) return answer(200, { ok: false, error: step.error });
 
+    if (method === 'oauth.v2.access') return answer(200, this.oauthAccess(params, auth));
     const handler = this.handlers[method];
     if (!handler) {
       this.unmatched.push(method);
       return answer(200, { ok: false, error: 'unknown_method' });
     }
+    if (token && this.revoked.has(token)) return answer(200, { ok: false, error: 'token_revoked' });
     if (!token || !this.tokens.has(token)) return answer(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     const wait = method === 'chat.postMessage' ? this.postWait(String(params.channel ?? ''), Date.now()) : 0;
     if (wait > 0) {
@@ -296,7 +338,7 @@ export class FakeSlack {
     }
     let body: Record<string, unknown>;
     try {
-      body = { ok: true, ...handler(params) };
+      body = { ok: true, ...handler(params, token) };
     } catch (e) {
       if (!(e instanceof SlackApiError)) throw e;
       body = { ok: false, error: e.error };
@@ -307,6 +349,43 @@ export class FakeSlack {
     }
     if (step && 'status' in step) return answer(step.status, 'fake failure');
     answer(200, body);
+  }
+
+  /**
+   * Like Slack's oauth.v2.access: the app authenticates with its client id and secret (Basic
+   * auth preferred; form fields accepted), the code is single-use, and the answer carries a
+   * new bot token for the code's workspace.
+   */
+  private oauthAccess(p: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> {
+    let id = typeof p.client_id === 'string' ? p.client_id : undefined;
+    let secret = typeof p.client_secret === 'string' ? p.client_secret : undefined;
+    if (authorization?.startsWith('Basic ')) {
+      const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      id = decoded.slice(0, colon);
+      secret = decoded.slice(colon + 1);
+    }
+    if (!this.oauthApp || !id) return { ok: false, error: 'invalid_client_id' };
+    if (id !== this.oauthApp.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (secret !== this.oauthApp.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    const ws = this.codes.get(String(p.code ?? ''));
+    if (!ws) return { ok: false, error: 'invalid_code' };
+    this.codes.delete(String(p.code));
+    const token = `xoxb-${ws.teamId}-${++this.issued}-fake`;
+    this.installed.set(token, ws);
+    this.tokens.add(token);
+    return {
+      ok: true,
+      app_id: this.oauthApp.appId ?? 'A0PAPERBOY',
+      authed_user: { id: `UINSTALLER${ws.teamId}` },
+      scope: 'commands,chat:write,users:read,channels:history,groups:history,reactions:read',
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: ws.botUserId,
+      team: { id: ws.teamId, name: ws.teamName },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
   }
 
   /** 0 when the channel's bucket has a message to spend (spending it), else the whole seconds to wait. */
