@@ -11,4 +11,9 @@ export class Posters {
   get(platform: string): ChatPoster | undefined {
     return this.byPlatform.get(platform);
   }
+
+  /** The platforms whose poster can send direct messages. */
+  directPlatforms(): string[] {
+    return [...this.byPlatform.values()].filter((p) => p.postDirect !== undefined).map((p) => p.platform);
+  }
 }

@@ -1,0 +1,37 @@
+import type { PaperChange } from '../store/watch.ts';
+
+/** What the reading list shows of a watched paper: its version, code, withdrawal, and what changed since the last look. */
+export interface WatchLine {
+  version: number | null;
+  code: string | null;
+  withdrawn: boolean;
+  /** Changes recorded after `since` (the person's last look, else when the paper was saved). */
+  changed: PaperChange[];
+}
+
+/** The changes after `since` (ISO instant; null: all of them). Timestamps compared as instants, whatever the store's spelling. */
+export function changesSince(changes: readonly PaperChange[], since: string | null): PaperChange[] {
+  const from = since === null ? Number.NEGATIVE_INFINITY : Date.parse(since);
+  return changes.filter((c) => Date.parse(c.at) > from);
+}
+
+/** The card line, e.g. `v3 · Code: https://github.com/o/r · 🆕 since your last look: v3, code`. */
+export function watchLine(w: WatchLine): string | null {
+  const parts: string[] = [];
+  if (w.version !== null) parts.push(`v${w.version}`);
+  if (w.withdrawn) parts.push('⚠️ withdrawn on arXiv');
+  if (w.code) parts.push(`Code: ${w.code}`);
+  if (w.changed.length > 0) parts.push(`🆕 since your last look: ${[...new Set(w.changed.map(describe))].join(', ')}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+function describe(c: PaperChange): string {
+  switch (c.kind) {
+    case 'version':
+      return `new version v${c.value}`;
+    case 'code':
+      return 'code released';
+    case 'withdrawn':
+      return 'withdrawn';
+  }
+}
