@@ -48,7 +48,7 @@ export const saved = defineCommand({
           lastSeen !== null && Date.parse(lastSeen) > Date.parse(firstSavedAt) ? lastSeen : firstSavedAt,
         );
         if (changed.length > 0) changedCount++;
-        const watch = watchLine({ version: state?.version ?? null, withdrawn: state?.withdrawn ?? false, code: paper.links.github, changed });
+        const watch = watchLine({ version: state?.version ?? null, withdrawn: state?.withdrawn ?? false, changed });
         return [paper.id, [watch, who, note ? `Note: ${note}` : null].filter(Boolean).join(' · ') || null] as const;
       }),
     );

@@ -1,9 +1,11 @@
 import type { PaperChange } from '../store/watch.ts';
 
-/** What the reading list shows of a watched paper: its version, code, withdrawal, and what changed since the last look. */
+/**
+ * What the reading list adds to a watched paper's card: its version, a withdrawal, and what
+ * changed since the last look. (The code link is the card's own Code link, on every platform.)
+ */
 export interface WatchLine {
   version: number | null;
-  code: string | null;
   withdrawn: boolean;
   /** Changes recorded after `since` (the person's last look, else when the paper was saved). */
   changed: PaperChange[];
@@ -15,12 +17,11 @@ export function changesSince(changes: readonly PaperChange[], since: string | nu
   return changes.filter((c) => Date.parse(c.at) > from);
 }
 
-/** The card line, e.g. `v3 · Code: https://github.com/o/r · 🆕 since your last look: v3, code`. */
+/** The card line, e.g. `v3 · 🆕 since your last look: new version v3, code released`. */
 export function watchLine(w: WatchLine): string | null {
   const parts: string[] = [];
   if (w.version !== null) parts.push(`v${w.version}`);
   if (w.withdrawn) parts.push('⚠️ withdrawn on arXiv');
-  if (w.code) parts.push(`Code: ${w.code}`);
   if (w.changed.length > 0) parts.push(`🆕 since your last look: ${[...new Set(w.changed.map(describe))].join(', ')}`);
   return parts.length > 0 ? parts.join(' · ') : null;
 }

@@ -343,6 +343,8 @@ export class FakeDiscord {
     this.byChannel.clear();
     this.deletedChannels.clear();
     this.forbiddenChannels.clear();
+    this.dmChannels.clear();
+    this.closedDms.clear();
     this.scripted.length = 0;
     this.chaos = null;
     this.beforeAnswer = null;
