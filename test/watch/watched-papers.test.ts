@@ -260,6 +260,14 @@ describe('sending the notices', () => {
     expect(await sender.sendPending()).toMatchObject({ sent: 0 });
   });
 
+  it('a paper unsaved before its message went out is no longer news to that person', async () => {
+    const team = (await store.teams.findTeam('discord', 'G1'))!;
+    expect(await store.saves.unsave(team.id, 'u1', REPLACED)).toBe(true);
+    const dms = new DmRecorder();
+    expect(await notifier(dms).sendPending()).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await store.watch.countByState()).toEqual({});
+  });
+
   it('waits while no poster can send direct messages on the team\'s platform', async () => {
     const posters = new Posters();
     const idle = new WatchNotifier({ store, posters, clock, logger: memoryLogger(), instanceId: 'i1', settings: { maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 10_000, leaseMs: 60_000 } });
