@@ -24,6 +24,7 @@ const POSTGRES_SUITES = [
   'test/store/*.test.ts',
   'test/cli/cli-postgres.test.ts',
   'test/slack/installs.test.ts',
+  'test/watch/*.test.ts',
 ];
 
 async function postgresAnswers(): Promise<string | null> {

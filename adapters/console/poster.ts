@@ -1,4 +1,4 @@
-import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
+import type { ChatPoster, DirectMessage, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import { renderCard } from './render.ts';
 
 /** "Posts" to the terminal: a digest due while the console runs is printed as it would appear. */
@@ -20,6 +20,18 @@ export class ConsolePoster implements ChatPoster {
           ? `== ${message.title} ==\n${message.text}`
           : message.text;
     this.print(`\n[#${channelId}] ${body}\n`);
+    this.posted.set(message.key, id);
+    return { ok: true, messageId: id };
+  }
+
+  /** A change to a paper you saved: printed as a direct message to you. */
+  async postDirect(userId: string, message: DirectMessage): Promise<PostOutcome> {
+    const known = this.posted.get(message.key);
+    if (known) return { ok: true, messageId: known };
+    const id = `console-${++this.seq}`;
+    this.print(`
+[direct message to ${userId}] ${message.text}
+`);
     this.posted.set(message.key, id);
     return { ok: true, messageId: id };
   }

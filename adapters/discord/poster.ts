@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError, RESTJSONErrorCodes, Routes, type APIMessage, type REST } from 'discord.js';
 import { actionId } from '../../src/commands/card-actions.ts';
-import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
+import type { ChatPoster, DirectMessage, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import { payloadShape } from '../../src/delivery/payload-shape.ts';
 import { describeError } from '../../src/domain/errors.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -70,6 +70,31 @@ export function createDiscordPoster(rest: REST, logger: Logger, options: Discord
           logger.warn('discord post failed', { channel: channelId, key: message.key, action: outcome.action, err: describeError(e) });
         }
         return outcome;
+      }
+    },
+
+    /**
+     * A direct message: open (or find) the DM channel with the person, then post with a nonce
+     * as a digest post is. A try in doubt first reads the DM's latest messages for the same
+     * text (each notice's text names its paper and change, so it is unique). A person who
+     * blocks DMs (403 50007) or left every shared server gives this message up, nothing more.
+     */
+    async postDirect(userId: string, message: DirectMessage): Promise<PostOutcome> {
+      const { content, allowed_mentions } = renderOutbound({ kind: 'notice', key: message.key, text: message.text });
+      try {
+        const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+        if (message.inDoubt) {
+          const me = await botUserId();
+          const recent = (await rest.get(Routes.channelMessages(dm.id), { query: new URLSearchParams({ limit: '50' }) })) as APIMessage[];
+          const earlier = recent.find((m) => m.author.id === me && m.content === content);
+          if (earlier) return { ok: true, messageId: earlier.id };
+        }
+        const created = (await rest.post(Routes.channelMessages(dm.id), { body: { content, allowed_mentions, nonce: nonceFor(message.key), enforce_nonce: true } })) as { id: string };
+        return { ok: true, messageId: created.id };
+      } catch (e) {
+        const outcome = classifyDiscordError(e);
+        logger.warn('discord direct message failed', { user: userId, key: message.key, action: outcome.action, err: describeError(e) });
+        return outcome.action === 'retry' ? outcome : { ok: false, action: 'drop', reason: outcome.reason };
       }
     },
   };

@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Clock } from '../../src/domain/clock.ts';
 import { describeError } from '../../src/domain/errors.ts';
 import { payloadShape } from '../../src/delivery/payload-shape.ts';
-import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
+import type { ChatPoster, DirectMessage, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import type { Logger } from '../../src/logger.ts';
 import { rateLimitWait } from './client.ts';
 import { renderHeaderMessage, renderNotice, renderPaperMessage, type SlackMessage } from './render.ts';
@@ -163,6 +163,32 @@ export class SlackPoster implements ChatPoster {
       if (outcome.action === 'drop') log.error('slack refused the message as formed; given up, not retried', { reason: outcome.reason, shape: payloadShape(body) });
       else log.warn('slack post failed', { action: outcome.action, reason: outcome.reason, uncertain: mayHavePosted(e) });
       return outcome;
+    }
+  }
+
+  /**
+   * A direct message: chat.postMessage with the person's user id as the channel, which Slack
+   * delivers in the app's Messages tab with the person (chat:write is enough). Reading that
+   * conversation back would need the im:history scope, so a try whose outcome is unknown (a
+   * lost response, a 5xx, a crash mid-send) is not repeated: one missed notice rather than two.
+   * Refusals (rate limits) are retried; anything Slack says about the person gives it up.
+   */
+  async postDirect(userId: string, message: DirectMessage): Promise<PostOutcome> {
+    const log = this.opts.logger.child({ platform: 'slack', user: userId, key: message.key });
+    if (message.inDoubt) return { ok: false, action: 'drop', reason: 'an earlier try may have reached Slack; not sent again' };
+    const body = renderNotice(message.text);
+    try {
+      const res = await this.client.chat.postMessage({ channel: userId, text: body.text, blocks: body.blocks, unfurl_links: false, unfurl_media: false });
+      if (!res.ts) throw new Error('chat.postMessage answered ok without a ts');
+      return { ok: true, messageId: res.ts };
+    } catch (e) {
+      if (mayHavePosted(e)) {
+        log.warn('slack direct message may have been sent; not sent again', { err: describeError(e) });
+        return { ok: false, action: 'drop', reason: `outcome unknown (${describeError(e)}); not sent again` };
+      }
+      const outcome = classifySlackError(e);
+      log.warn('slack direct message failed', { action: outcome.action, reason: outcome.reason });
+      return outcome.action === 'retry' ? outcome : { ok: false, action: 'drop', reason: outcome.reason };
     }
   }
 

@@ -1,5 +1,5 @@
 import { describeError } from '../../src/domain/errors.ts';
-import type { ChatPoster, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
+import type { ChatPoster, DirectMessage, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { SlackPoster } from './poster.ts';
 
@@ -24,7 +24,11 @@ export class WorkspaceSlackPoster implements ChatPoster {
   ) {}
 
   forTeam(teamId: string): ChatPoster {
-    return { platform: this.platform, post: (channelId, message) => this.postAs(teamId, channelId, message) };
+    return {
+      platform: this.platform,
+      post: (channelId, message) => this.as(teamId, (p) => p.post(channelId, message)),
+      postDirect: (userId, message) => this.as(teamId, (p) => p.postDirect(userId, message)),
+    };
   }
 
   /** Without a team there is no token to post with; the delivery layer always names the team. */
@@ -33,7 +37,13 @@ export class WorkspaceSlackPoster implements ChatPoster {
     return { ok: false, action: 'retry', reason: 'no Slack workspace was given for this post' };
   }
 
-  private async postAs(teamId: string, channelId: string, message: OutboundMessage): Promise<PostOutcome> {
+  /** Direct messages too go out as the person's workspace (see forTeam); this is only the marker that Slack can send them. */
+  async postDirect(userId: string, message: DirectMessage): Promise<PostOutcome> {
+    this.log.error('slack direct message without a workspace in install mode; kept for a retry', { user: userId, key: message.key });
+    return { ok: false, action: 'retry', reason: 'no Slack workspace was given for this message' };
+  }
+
+  private async as(teamId: string, send: (poster: SlackPoster) => Promise<PostOutcome>): Promise<PostOutcome> {
     let token: string | null;
     try {
       token = await this.tokenOf(teamId);
@@ -51,7 +61,7 @@ export class WorkspaceSlackPoster implements ChatPoster {
       hit = { token, poster: this.posterFor(token) };
       this.byTeam.set(teamId, hit);
     }
-    const outcome = await hit.poster.post(channelId, message);
+    const outcome = await send(hit.poster);
     // The single-workspace advice (update SLACK_BOT_TOKEN) does not apply here: a new install brings a new token.
     if (!outcome.ok && outcome.action === 'disable-team') return { ...outcome, reason: `${outcome.reason.replace(/:.*$/s, '')}: ${REINSTALL}` };
     return outcome;

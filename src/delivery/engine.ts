@@ -16,6 +16,7 @@ import { retryDelayMs } from './backoff.ts';
 import type { Posters } from './posters.ts';
 import type { ChatPoster, PostOutcome } from './port.ts';
 import { runPool } from './pool.ts';
+import { WatchNotifier } from '../watch/notifier.ts';
 
 export interface DeliverySettings {
   /** A digest missed by less than this is still posted, labelled with its date. */
@@ -88,8 +89,12 @@ export class DeliveryEngine {
   private readonly log: Logger;
   private stopping = false;
 
+  /** Direct messages about changes to saved papers, sent after each tick's digests. */
+  readonly watch: WatchNotifier;
+
   constructor(private readonly deps: DeliveryDeps) {
     this.log = deps.logger.child({ part: 'delivery' });
+    this.watch = new WatchNotifier({ ...deps, settings: deps.settings });
   }
 
   /**
@@ -100,6 +105,7 @@ export class DeliveryEngine {
   async recover(): Promise<number> {
     const n = await this.deps.store.outbox.recoverInFlight(this.deps.clock.now());
     if (n > 0) this.log.warn('resuming deliveries interrupted by a restart', { count: n });
+    await this.watch.recover();
     return n;
   }
 
@@ -109,6 +115,7 @@ export class DeliveryEngine {
    */
   stop(): void {
     this.stopping = true;
+    this.watch.stop();
   }
 
   /**
@@ -162,7 +169,13 @@ export class DeliveryEngine {
       }
       if (pass.sent + pass.retried + pass.failed + pass.disabled === 0) await planned;
     }
-    return { report: { planned: await planning, ...total }, cut };
+    const plannedCount = await planning;
+    try {
+      await this.watch.sendPending();
+    } catch (e) {
+      this.log.error('sending paper-change messages failed', { err: e });
+    }
+    return { report: { planned: plannedCount, ...total }, cut };
   }
 
   /** Plans every channel whose slot has come; `onVisited` hears of each channel once it is done with. */

@@ -17,6 +17,25 @@ export interface ChatPoster {
    * this team (the platform's team id); absent where one credential serves every team.
    */
   forTeam?(teamExternalId: string): ChatPoster;
+  /**
+   * Sends a direct message to one person (a change to a paper they saved), where the platform
+   * has them. `disable-*` outcomes are read as "give this message up": a person who refuses
+   * direct messages never stops a channel or a team.
+   */
+  postDirect?(userId: string, message: DirectMessage): Promise<PostOutcome>;
+}
+
+/**
+ * A direct message. `key` is stable across retries. `inDoubt`: an earlier try never settled (a
+ * crash, a lost lease), so it may have reached the person; the adapter checks, or holds back
+ * rather than send a second copy. A try that ended in a refusal (rate limit, error) is not in doubt.
+ */
+export interface DirectMessage {
+  key: string;
+  text: string;
+  inDoubt?: boolean;
+  /** When the try in doubt began: how far back a check need look. */
+  firstTriedAt?: Date;
 }
 
 /**

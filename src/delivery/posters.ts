@@ -13,4 +13,9 @@ export class Posters {
     const poster = this.byPlatform.get(platform);
     return teamExternalId !== undefined && poster?.forTeam ? poster.forTeam(teamExternalId) : poster;
   }
+
+  /** The platforms whose poster can send direct messages. */
+  directPlatforms(): string[] {
+    return [...this.byPlatform.values()].filter((p) => p.postDirect !== undefined).map((p) => p.platform);
+  }
 }

@@ -30,6 +30,12 @@ export interface PaperLinks {
 export interface IngestItem {
   paper: Paper;
   listing: { source: PaperSource; day: string; rank: number } | null;
+  /**
+   * What arXiv says of the paper's state, when the source tells (the API and the announcement
+   * feed do; HF does not): the version it is at (`…v3`) and whether it was withdrawn. Stored on
+   * the paper, and a change of a saved paper is announced to whoever saved it (src/watch/).
+   */
+  arxiv?: { version: number | null; withdrawn: boolean };
 }
 
 const NEW_STYLE_ID = /^(\d{4}\.\d{4,5})(v\d+)?$/;

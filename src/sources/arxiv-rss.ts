@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../logger.ts';
 import { fail, getXml, ok, type HttpOptions, type SourceResult } from './http.ts';
 import type { ParsedItems } from './parsed.ts';
 import { arxivPaper, arxivXmlParser, isArxivCategory, Text } from './arxiv.ts';
+import { announcesWithdrawal, githubRepoIn } from '../watch/signals.ts';
 
 /*
  * arXiv's daily announcements (rss.arxiv.org, RSS 2.0): exactly what arXiv announced in the
@@ -110,16 +111,20 @@ function toItem(raw: unknown, day: string | null): { item: IngestItem; type: Ann
   const title = normalizeSpace(e.title);
   if (!title) return `${id}: no title`;
   const version = Number(/v(\d+)\s*$/.exec(e.guid ?? '')?.[1] ?? /^\s*arXiv:\S+?v(\d+)\s/.exec(e.description ?? '')?.[1] ?? 1);
+  const abstract = (e.description ?? '').replace(ABSTRACT_PREFIX, '');
   const paper = arxivPaper({
     id,
     title,
-    abstract: (e.description ?? '').replace(ABSTRACT_PREFIX, ''),
+    abstract,
     authors: (e.creator ?? '').split(/\s*,\s*/).map((a) => a.replace(/^and\s+/, '')),
     // A first version was submitted just before this announcement; a later one's first date is not in the feed.
     publishedAt: version === 1 && day ? `${day}T00:00:00.000Z` : null,
     categories: [...new Set((e.category ?? []).map((c) => c.trim()).filter(Boolean))],
+    // The feed carries no comment: a repository is seen only where the abstract names one.
+    github: githubRepoIn(abstract),
   });
-  return { item: { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null }, type: type as AnnounceType, version };
+  const arxiv = { version, withdrawn: announcesWithdrawal(abstract) };
+  return { item: { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null, arxiv }, type: type as AnnounceType, version };
 }
 
 export interface ArxivRssClientOptions extends HttpOptions {

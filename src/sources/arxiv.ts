@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
 import { fail, getXml, ok, type HttpOptions, type SourceResult } from './http.ts';
 import { isoTimestamp, utcDayOf, type ParsedItems } from './parsed.ts';
+import { announcesWithdrawal, githubRepoIn, versionOf } from '../watch/signals.ts';
 
 /*
  * arXiv's Atom API (`/api/query`), current format and the 2016 one (hard-wrapped titles and
@@ -46,6 +47,7 @@ const Entry = z.object({
   author: z.array(z.object({ name: Text })).optional(),
   category: z.array(Term).optional(),
   primary_category: Term.optional(),
+  comment: Text.optional(),
 });
 
 export interface ArxivFeed extends ParsedItems {
@@ -119,12 +121,15 @@ function toIngestItem(raw: unknown): IngestItem | string {
   const day = utcDayOf(publishedAt);
   const primary = e.primary_category?.['@_term'];
   const categories = [...new Set([...(primary ? [primary] : []), ...(e.category ?? []).map((c) => c['@_term'])])];
-  const paper = arxivPaper({ id, title, abstract: e.summary ?? '', authors: (e.author ?? []).map((a) => a.name), publishedAt, categories });
-  return { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null };
+  const abstract = e.summary ?? '';
+  const github = githubRepoIn(e.comment, abstract);
+  const paper = arxivPaper({ id, title, abstract, authors: (e.author ?? []).map((a) => a.name), publishedAt, categories, github });
+  const arxiv = { version: versionOf(e.id), withdrawn: announcesWithdrawal(e.comment, abstract) };
+  return { paper, listing: day ? { source: 'arxiv', day, rank: 0 } : null, arxiv };
 }
 
 /** A paper as arXiv describes it (API or announcement feed): no upvotes, links of its own. */
-export function arxivPaper(p: { id: string; title: string; abstract: string; authors: readonly string[]; publishedAt: string | null; categories: string[] }): Paper {
+export function arxivPaper(p: { id: string; title: string; abstract: string; authors: readonly string[]; publishedAt: string | null; categories: string[]; github?: string | null }): Paper {
   return {
     id: p.id,
     title: p.title,
@@ -135,7 +140,7 @@ export function arxivPaper(p: { id: string; title: string; abstract: string; aut
     upvotes: 0,
     comments: 0,
     // Whether HF has a page for it is unknown until HF lists it.
-    links: { ...arxivLinks(p.id), hf: null, github: null, project: null },
+    links: { ...arxivLinks(p.id), hf: null, github: p.github ?? null, project: null },
     thumbnailUrl: null,
     aiSummary: null,
     keywords: [],

@@ -4,6 +4,7 @@ import { titleKey } from '../domain/paper.ts';
 import { SQLITE_SEAM, type DialectSeam } from './dialect.ts';
 import type { Database, NewPaperRow, PaperRow } from './schema.ts';
 import type { FreshPaper, IngestIndexer } from './search-index.ts';
+import type { WatchRepo } from './watch.ts';
 
 export interface UpsertCounts {
   inserted: number;
@@ -17,6 +18,8 @@ export class PapersRepo {
     private readonly indexers: readonly IngestIndexer[],
     /** Rows per INSERT and how concurrent ingests are kept apart (dialect.ts). */
     private readonly seam: DialectSeam = SQLITE_SEAM,
+    /** Told, in the same transaction, what each write changes on a saved paper (watched papers). */
+    private readonly watch: WatchRepo | null = null,
   ) {}
 
   /**
@@ -38,7 +41,9 @@ export class PapersRepo {
       const before = await trx.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
       const afterSeq = Number(before?.m ?? 0);
       for (let i = 0; i < unique.length; i += batchRows) {
-        const rows = unique.slice(i, i + batchRows).map((it) => toRow(it.paper, stamp));
+        const chunk = unique.slice(i, i + batchRows);
+        const watched = this.watch ? await this.watch.watchedState(trx, chunk.map((it) => it.paper.id)) : null;
+        const rows = chunk.map((it) => ({ ...toRow(it.paper, stamp), arxiv_version: it.arxiv?.version ?? null, withdrawn: it.arxiv?.withdrawn ? 1 : 0 }));
         const written = await trx
           .insertInto('papers')
           .values(rows)
@@ -63,6 +68,9 @@ export class PapersRepo {
               keywords_text: sql<string>`CASE WHEN excluded.keywords = '[]' THEN papers.keywords_text ELSE excluded.keywords_text END`,
               categories: sql<string>`CASE WHEN excluded.categories = '[]' THEN papers.categories ELSE excluded.categories END`,
               updated_at: eb.ref('excluded.updated_at'),
+              // Versions only go up (an older sighting, e.g. a backfill, must not lower it); a withdrawal stays.
+              arxiv_version: sql<number | null>`CASE WHEN papers.arxiv_version IS NULL OR excluded.arxiv_version > papers.arxiv_version THEN COALESCE(excluded.arxiv_version, papers.arxiv_version) ELSE papers.arxiv_version END`,
+              withdrawn: sql<number>`CASE WHEN excluded.withdrawn > papers.withdrawn THEN excluded.withdrawn ELSE papers.withdrawn END`,
             })),
           )
           .returning(['id', 'seq'])
@@ -73,7 +81,8 @@ export class PapersRepo {
           const r = rowById.get(w.id)!;
           fresh.push({ seq: Number(w.seq), title: r.title, abstract: r.abstract, authors_text: r.authors_text, keywords_text: r.keywords_text, published_at: r.published_at ?? null, first_seen_at: stamp });
         }
-        const listings = unique.slice(i, i + batchRows).flatMap((it) =>
+        if (watched && watched.size > 0) await this.watch!.recordChanges(trx, watched, chunk, stamp);
+        const listings = chunk.flatMap((it) =>
           it.listing ? [{ source: it.listing.source, day: it.listing.day, paper_id: it.paper.id, rank: it.listing.rank }] : [],
         );
         if (listings.length > 0) {

@@ -24,14 +24,24 @@ export class SavesRepo {
     return !existing;
   }
 
+  /** Removes the save, and with it the messages about that paper still waiting to be sent to that person (it is no longer watched for them). */
   async unsave(teamId: number, userId: string, paperId: string): Promise<boolean> {
-    const r = await this.db
-      .deleteFrom('saves')
-      .where('team_id', '=', teamId)
-      .where('user_id', '=', userId)
-      .where('paper_id', '=', paperId)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .deleteFrom('saves')
+        .where('team_id', '=', teamId)
+        .where('user_id', '=', userId)
+        .where('paper_id', '=', paperId)
+        .executeTakeFirst();
+      await trx
+        .deleteFrom('watch_notices')
+        .where('team_id', '=', teamId)
+        .where('user_id', '=', userId)
+        .where('state', '=', 'planned')
+        .where('event_id', 'in', (eb) => eb.selectFrom('watch_events').select('id').where('paper_id', '=', paperId))
+        .execute();
+      return Number(r.numDeletedRows) > 0;
+    });
   }
 
   async find(teamId: number, userId: string, paperId: string): Promise<SavedPaper | null> {

@@ -24,6 +24,9 @@ export interface Database {
   instances: InstancesTable;
   channel_feeds: ChannelFeedsTable;
   slack_installations: SlackInstallationsTable;
+  watch_events: WatchEventsTable;
+  watch_notices: WatchNoticesTable;
+  reading_list_views: ReadingListViewsTable;
 }
 
 export interface PapersTable {
@@ -58,6 +61,10 @@ export interface PapersTable {
   source: 'hf' | 'arxiv';
   first_seen_at: string;
   updated_at: string;
+  /** The arXiv version last seen (`…v3` is 3); null until arXiv (API or announcement feed) names one. */
+  arxiv_version: Generated<number | null>;
+  /** 1 once arXiv marked the paper withdrawn. */
+  withdrawn: Generated<number>;
 }
 
 /** A paper's place in a source's daily list: the HF Daily Papers day, or the arXiv announcement day. */
@@ -241,6 +248,44 @@ export interface ChannelFeedsTable {
   created_at: string;
 }
 
+/** A change to a watched (saved) paper, recorded once (unique per paper, kind and value). */
+export interface WatchEventsTable {
+  id: Generated<number>;
+  paper_id: string;
+  kind: WatchEventKind;
+  /** The new version ("3"), the code URL, or "withdrawn". */
+  value: string;
+  created_at: string;
+}
+
+export type WatchEventKind = 'version' | 'code' | 'withdrawn';
+
+/** One direct message telling a saver of a change: claimed, leased and settled like a delivery. */
+export interface WatchNoticesTable {
+  id: Generated<number>;
+  event_id: number;
+  team_id: number;
+  /** The platform's user id: where the direct message goes. */
+  user_id: string;
+  state: Generated<DeliveryState>;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  claimed_at: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  message_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** When a person last ran `/papers saved`: what changed after it is marked. */
+export interface ReadingListViewsTable {
+  team_id: number;
+  user_id: string;
+  seen_at: string;
+}
+
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';
 export type DeliveryKind = 'header' | 'paper';
 
@@ -253,6 +298,7 @@ export type ScheduleRow = Selectable<SchedulesTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DigestRow = Selectable<DigestsTable>;
 export type InstanceRow = Selectable<InstancesTable>;
+export type WatchNoticeRow = Selectable<WatchNoticesTable>;
 
 /** The store's own vocabulary: every word of the papers' text, with how many papers hold it (typo correction, completion). */
 export interface WordsTable {

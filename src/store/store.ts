@@ -13,6 +13,7 @@ import { TeamsRepo } from './teams.ts';
 import { TermVectorsRepo } from './term-vectors.ts';
 import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
+import { WatchRepo } from './watch.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
 import { FeedsRepo } from './feeds.ts';
 import { SlackInstallationsRepo } from './slack-installations.ts';
@@ -56,6 +57,8 @@ export class Store {
   readonly feeds: FeedsRepo;
   /** Slack workspaces installed through OAuth, their tokens sealed (install mode). */
   readonly slackInstallations: SlackInstallationsRepo;
+  /** Watched (saved) papers: their changes, the direct messages announcing them, when each person last looked. */
+  readonly watch: WatchRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -68,7 +71,8 @@ export class Store {
     this.dialect = seam.name;
     this.vectors = new TermVectorsRepo(db);
     // The search index first, then the vocabulary, then the term vectors: all in the inserting transaction.
-    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors], seam);
+    this.watch = new WatchRepo(db);
+    this.papers = new PapersRepo(db, [search, new VocabularyIndexer(), this.vectors], seam, this.watch);
     this.taste = new TasteRepo(db);
     this.teams = new TeamsRepo(db);
     this.topics = new TopicsRepo(db);

@@ -6,6 +6,7 @@ import { leasesInstances } from './migration-0005-leases-instances.ts';
 import { headerRows } from './migration-0006-header-rows.ts';
 import { threadMode } from './migration-0007-thread-mode.ts';
 import { authorVariantsFeeds } from './migration-0008-author-variants-feeds.ts';
+import { watchedPapers } from './migration-0009-watched-papers.ts';
 import { slackInstallations } from './migration-0010-slack-installations.ts';
 
 /**
@@ -173,6 +174,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0006_header_rows': headerRows,
   '0007_channel_thread_mode': threadMode,
   '0008_author_variants_feeds': authorVariantsFeeds,
+  '0009_watched_papers': watchedPapers,
   '0010_slack_installations': slackInstallations,
 };
 

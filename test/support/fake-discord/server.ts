@@ -138,6 +138,10 @@ export class FakeDiscord {
   readonly forbiddenChannels = new Set<string>();
   /** Channels deleted while the bot runs (answered 404 10003, like any unknown channel). */
   readonly deletedChannels = new Set<string>();
+  /** Direct-message channels the bot opened (POST /users/@me/channels): user id -> channel id. */
+  readonly dmChannels = new Map<string, string>();
+  /** Users who accept no direct messages from the bot (answered 403 50007, as Discord does). */
+  readonly closedDms = new Set<string>();
   /**
    * Decides, per call, whether the platform misbehaves (429, 5xx, ...); undefined lets the
    * route answer. Consulted after `script()`'s one-shot answers.
@@ -356,6 +360,8 @@ export class FakeDiscord {
     this.byChannel.clear();
     this.deletedChannels.clear();
     this.forbiddenChannels.clear();
+    this.dmChannels.clear();
+    this.closedDms.clear();
     this.scripted.length = 0;
     this.chaos = null;
     this.beforeAnswer = null;
@@ -392,6 +398,7 @@ export class FakeDiscord {
           }),
       ],
       ['POST', /^\/webhooks\/(\d+)\/([^/]+)$/, (c, [app, token]) => this.followUp(c, app!, token!)],
+      ['POST', /^\/users\/@me\/channels$/, bot((c) => this.openDm(c))],
       ['POST', /^\/channels\/(\d+)\/messages$/, bot((c, [channel]) => this.createMessage(c, channel!))],
       ['GET', /^\/channels\/(\d+)\/messages$/, bot((c, [channel]) => this.listMessages(c, channel!))],
       ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot((_c, [channel, id]) => this.withMessage(channel!, id!, (m) => ok(m)))],
@@ -472,8 +479,33 @@ export class FakeDiscord {
     return this.options.guilds.find((g) => g.channels.some((c) => c.id === channelId));
   }
 
+  /** Direct messages the bot sent a user, oldest first. */
+  directMessagesTo(userId: string): FakeMessage[] {
+    const channel = this.dmChannels.get(userId);
+    return channel ? this.channelMessages(channel) : [];
+  }
+
+  /** Create DM: the same channel for the same recipient, as Discord answers. */
+  private openDm(call: RecordedCall): ScriptedResponse {
+    const recipient = String(call.body?.recipient_id ?? '');
+    if (!/^\d{5,20}$/.test(recipient)) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    let id = this.dmChannels.get(recipient);
+    if (!id) {
+      id = snowflake();
+      this.dmChannels.set(recipient, id);
+    }
+    return ok({ id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }] });
+  }
+
+  private dmRecipient(channelId: string): string | undefined {
+    for (const [user, channel] of this.dmChannels) if (channel === channelId) return user;
+    return undefined;
+  }
+
   private createMessage(call: RecordedCall, channelId: string): ScriptedResponse {
-    const guild = this.guildOf(channelId);
+    const dmTo = this.dmRecipient(channelId);
+    if (dmTo !== undefined && this.closedDms.has(dmTo)) return { status: 403, body: { message: 'Cannot send messages to this user', code: 50007 } };
+    const guild = dmTo !== undefined ? { id: undefined } : this.guildOf(channelId);
     if (!guild) return UNKNOWN_CHANNEL;
     if (this.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
     const body = call.body ?? {};
@@ -488,7 +520,7 @@ export class FakeDiscord {
 
   /** GET /channels/{id}/messages: newest first, `limit` 1-100 (default 50), `before` / `after` a message id. */
   private listMessages(call: RecordedCall, channelId: string): ScriptedResponse {
-    if (!this.guildOf(channelId)) return UNKNOWN_CHANNEL;
+    if (!this.guildOf(channelId) && this.dmRecipient(channelId) === undefined) return UNKNOWN_CHANNEL;
     const limit = Number(call.query.get('limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
     const before = call.query.get('before');

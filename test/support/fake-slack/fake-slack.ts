@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A fake Slack Web API on 127.0.0.1, for driving the real WebClient / Bolt App.
  *
  * - Records every call (method, parsed params, token, time) and every response_url post.
- * - Implements the methods Paperboy uses with Slack's shapes: auth.test, chat.postMessage,
+ * - Implements the methods Paperboy uses with Slack's shapes: auth.test, chat.postMessage (to a
+ *   channel, or to a user id: the app's DM with them, `directMessagesTo()`),
  *   chat.update, users.info, conversations.history (with message metadata, oldest/latest
  *   and cursor paging), conversations.replies (a thread, parent first, cursor paging),
  *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to).
@@ -413,9 +414,26 @@ export class FakeSlack {
     return `${text.slice(0, -6)}.${text.slice(-6)}`;
   }
 
+  /** The app's direct-message conversation with a user (what a post to a user id lands in), e.g. `DU123`. */
+  dmChannelOf(userId: string): string {
+    return `D${userId}`;
+  }
+
+  /** Direct messages the bot sent a user, oldest first. */
+  directMessagesTo(userId: string): StoredMessage[] {
+    return this.channel(this.dmChannelOf(userId));
+  }
+
   private postMessage(p: Record<string, unknown>): Record<string, unknown> {
-    const channel = String(p.channel ?? '');
-    if (!channel) throw new SlackApiError('channel_not_found');
+    const asked = String(p.channel ?? '');
+    if (!asked) throw new SlackApiError('channel_not_found');
+    // Like Slack: a user id as the channel posts in the app's DM with that user (its Messages tab),
+    // and the answer names the DM conversation. A user the fake does not know does not exist.
+    const toUser = /^[UW][A-Z0-9]+$/.test(asked);
+    if (toUser && this.users.size > 0 && !this.users.has(asked)) throw new SlackApiError('user_not_found');
+    const userFailure = toUser ? this.channelErrors.get(asked) : undefined;
+    if (userFailure) throw new SlackApiError(userFailure);
+    const channel = toUser ? this.dmChannelOf(asked) : asked;
     const failure = this.channelErrors.get(channel);
     if (failure) throw new SlackApiError(failure);
     if (!p.text && !p.blocks) throw new SlackApiError('no_text');
