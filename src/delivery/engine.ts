@@ -16,6 +16,9 @@ import { retryDelayMs } from './backoff.ts';
 import type { Posters } from './posters.ts';
 import type { ChatPoster, PostOutcome } from './port.ts';
 import { runPool } from './pool.ts';
+import { renderRecapChart } from '../recap/chart.ts';
+import { buildRecap, isoWeekOf, type RecapData } from '../recap/data.ts';
+import { recapSlotSchedule } from '../recap/schedule.ts';
 
 export interface DeliverySettings {
   /** A digest missed by less than this is still posted, labelled with its date. */
@@ -33,6 +36,9 @@ export interface DeliverySettings {
   /** How long a claimed post is ours before another instance may take it over; renewed every third of it while the post is in flight. */
   leaseMs: number;
 }
+
+/** A weekly recap missed by longer than this (the bot was down at its slot) is not posted that week. */
+export const RECAP_LATE_LIMIT_MS = 48 * 3600_000;
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   graceMs: 6 * 3600_000,
@@ -152,6 +158,33 @@ export class DeliveryEngine {
         this.log.error('planning a digest failed', { channelId: channel.id, err: e });
       }
     }
+    // Recaps are sent by the tick's last pass, which takes every channel.
+    if (!this.stopping) planned += await this.planRecaps(now);
+    return planned;
+  }
+
+  /**
+   * Plans each channel's weekly recap whose slot has come: once per channel and ISO week (the
+   * recaps table's unique key), whichever tick, restart or bot gets there first. A slot missed
+   * by more than RECAP_LATE_LIMIT_MS (the bot was down) is left out: a recap days late reads as
+   * noise. The recap counts what happened up to its slot.
+   */
+  async planRecaps(now: Date): Promise<number> {
+    const { store } = this.deps;
+    let planned = 0;
+    for (const { channel, schedule, timezone } of await store.recaps.scheduledChannels()) {
+      if (this.stopping) break;
+      try {
+        const slot = latestDueSlot(recapSlotSchedule(schedule, timezone), now, schedule.changedAt);
+        if (!slot || now.getTime() - slot.dueAt.getTime() > RECAP_LATE_LIMIT_MS) continue;
+        const week = isoWeekOf(slot.localDate);
+        if (await store.recaps.forWeek(channel.id, week)) continue;
+        const data = await buildRecap(store, channel.id, channel.team_id, slot.localDate, timezone ?? DEFAULT_SCHEDULE.timezone, slot.dueAt);
+        if ((await store.recaps.plan({ channelId: channel.id, week, slotDate: slot.localDate, dueAt: slot.dueAt, data: JSON.stringify(data) }, now)) !== null) planned++;
+      } catch (e) {
+        this.log.error('planning a weekly recap failed', { channelId: channel.id, err: e });
+      }
+    }
     return planned;
   }
 
@@ -241,7 +274,7 @@ export class DeliveryEngine {
       const row = await store.outbox.claimNext(channelId, clock.now(), this.lease());
       if (!row) return out;
       const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () =>
-        row.kind === 'header' ? this.postHeader(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
+        row.kind === 'header' ? this.postHeader(poster, channel, row) : row.kind === 'recap' ? this.postRecap(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
       );
       const me = this.deps.instanceId;
       this.deps.events?.postSettled(team.platform, outcome.ok);
@@ -329,6 +362,23 @@ export class DeliveryEngine {
         title: headerTitle(digest),
         text: headerText(digest),
         digestDate: digest.digest_date,
+        attempt: row.attempts,
+        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+      }),
+    );
+  }
+
+  /** A weekly recap: what was counted when it was planned, with its chart drawn now (the same data draws the same chart). */
+  private async postRecap(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow): Promise<PostOutcome> {
+    const recap = await this.deps.store.recaps.byDelivery(row.id);
+    if (!recap) return { ok: false, action: 'drop', reason: `recap delivery ${row.id} has no recap` };
+    const data = JSON.parse(recap.data) as RecapData;
+    return this.safePost(() =>
+      poster.post(channel.external_id, {
+        kind: 'recap',
+        key: `r${recap.id}`,
+        recap: data,
+        chart: renderRecapChart(data),
         attempt: row.attempts,
         firstTriedAt: new Date(row.claimed_at ?? row.created_at),
       }),

@@ -15,6 +15,7 @@ import { TopicsRepo } from './topics.ts';
 import { VotesRepo } from './votes.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
 import { FeedsRepo } from './feeds.ts';
+import { RecapsRepo } from './recaps.ts';
 import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
 import { isPostgresUrl } from './bot-lock.ts';
 import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
@@ -53,6 +54,8 @@ export class Store {
   readonly taste: TasteRepo;
   /** Channels' Atom feed tokens and what the feeds list. */
   readonly feeds: FeedsRepo;
+  /** Channels' weekly recap slots and the recaps planned. */
+  readonly recaps: RecapsRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -78,6 +81,7 @@ export class Store {
     this.vocabulary = new Vocabulary(db);
     this.matcher = new TopicMatching(db);
     this.feeds = new FeedsRepo(db);
+    this.recaps = new RecapsRepo(db);
   }
 
   /** Runs `fn` unless another instance is running it under `name` now (see FleetLock). */

@@ -6,6 +6,7 @@ import { leasesInstances } from './migration-0005-leases-instances.ts';
 import { headerRows } from './migration-0006-header-rows.ts';
 import { threadMode } from './migration-0007-thread-mode.ts';
 import { authorVariantsFeeds } from './migration-0008-author-variants-feeds.ts';
+import { weeklyRecap } from './migration-0011-weekly-recap.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -172,6 +173,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0006_header_rows': headerRows,
   '0007_channel_thread_mode': threadMode,
   '0008_author_variants_feeds': authorVariantsFeeds,
+  '0011_weekly_recap': weeklyRecap,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({
