@@ -23,6 +23,7 @@ const POSTGRES_SUITES = [
   'test/sources/arxiv-rss.test.ts',
   'test/store/*.test.ts',
   'test/cli/cli-postgres.test.ts',
+  'test/recap/*.test.ts',
 ];
 
 async function postgresAnswers(): Promise<string | null> {

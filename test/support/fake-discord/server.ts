@@ -19,7 +19,7 @@ export interface RecordedCall {
   headers: IncomingHttpHeaders;
   /** JSON body, or the payload_json of a multipart body. */
   body: any;
-  files: Array<{ field: string; name: string; type: string; text: string }>;
+  files: Array<{ field: string; name: string; type: string; text: string; data: Buffer }>;
   status: number;
   at: number;
 }
@@ -455,7 +455,9 @@ export class FakeDiscord {
       const existing = this.channelMessages(channelId).find((m) => m.nonce === body.nonce && Date.parse(m.timestamp) >= since);
       if (existing) return ok(existing);
     }
-    return ok(this.message(channelId, guild.id, body, { webhook: false, loading: false }));
+    // Like Discord: each uploaded file becomes an attachment of the message (described by payload_json's `attachments` when given).
+    const attachments = call.files.length > 0 && body.attachments === undefined ? call.files.map((f) => ({ filename: f.name, size: f.data.length, content_type: f.type })) : body.attachments;
+    return ok(this.message(channelId, guild.id, { ...body, ...(attachments !== undefined && { attachments }) }, { webhook: false, loading: false }));
   }
 
   /** GET /channels/{id}/messages: newest first, `limit` 1-100 (default 50), `before` / `after` a message id. */
@@ -559,7 +561,10 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
     let body: any;
     for (const [field, value] of form.entries()) {
       if (field === 'payload_json') body = JSON.parse(String(value));
-      else if (typeof value !== 'string') files.push({ field, name: value.name, type: value.type, text: await value.text() });
+      else if (typeof value !== 'string') {
+        const data = Buffer.from(await value.arrayBuffer());
+        files.push({ field, name: value.name, type: value.type, text: data.toString('utf8'), data });
+      }
     }
     return { body, files };
   }
