@@ -289,14 +289,18 @@ describe('the weekly post', () => {
 
 describe('the time zone', () => {
   it("is the channel's schedule zone: fri 16:00 in Berlin is 14:00 UTC in summer", async () => {
+    // Moved within a week that already had its recap (Mon 21 Sep, above): none more that week.
     h.clock.set('2026-09-23T10:00:00Z');
     await h.say('/papers schedule 09:00 Europe/Berlin daily');
     expect((await h.say('/papers recap on fri 16:00')).text).toContain('Fridays at 16:00 Europe/Berlin');
     const before = recapsPrinted().length;
-    h.clock.set('2026-09-25T13:59:30Z');
+    h.clock.set('2026-09-25T14:00:30Z');
     await h.app.delivery.tick();
     expect(recapsPrinted()).toHaveLength(before);
-    h.clock.set('2026-09-25T14:00:30Z');
+    h.clock.set('2026-10-02T13:59:30Z');
+    await h.app.delivery.tick();
+    expect(recapsPrinted()).toHaveLength(before);
+    h.clock.set('2026-10-02T14:00:30Z');
     await h.app.delivery.tick();
     expect(recapsPrinted()).toHaveLength(before + 1);
     expect(recapsPrinted().at(-1)).toContain('(Europe/Berlin)');
