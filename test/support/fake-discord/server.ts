@@ -263,6 +263,7 @@ export class FakeDiscord {
     const delay = this.latency?.(req.method ?? 'GET', path) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, files, status: 0, at: Date.now() };
+    if (files.length > 0) describeAttachments(body?.type !== undefined && body?.data ? body.data : body, files);
     const limited = this.globalLimit(call);
     const response = limited ?? (url.pathname.startsWith('/api/v10/') ? this.route(call) : undefined);
     const answer = response ?? { status: 404, body: { message: '404: Not Found', code: 0 } };
@@ -455,9 +456,7 @@ export class FakeDiscord {
       const existing = this.channelMessages(channelId).find((m) => m.nonce === body.nonce && Date.parse(m.timestamp) >= since);
       if (existing) return ok(existing);
     }
-    // Like Discord: each uploaded file becomes an attachment of the message (described by payload_json's `attachments` when given).
-    const attachments = call.files.length > 0 && body.attachments === undefined ? call.files.map((f) => ({ filename: f.name, size: f.data.length, content_type: f.type })) : body.attachments;
-    return ok(this.message(channelId, guild.id, { ...body, ...(attachments !== undefined && { attachments }) }, { webhook: false, loading: false }));
+    return ok(this.message(channelId, guild.id, body, { webhook: false, loading: false }));
   }
 
   /** GET /channels/{id}/messages: newest first, `limit` 1-100 (default 50), `before` / `after` a message id. */
@@ -550,6 +549,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * Like Discord: each uploaded file (`files[n]`) becomes an attachment of the message; payload_json's
+ * `attachments` (entries `{id: n}`) describe them, or are made from the files when absent.
+ */
+function describeAttachments(message: any, files: RecordedCall['files']): void {
+  if (!message || typeof message !== 'object') return;
+  const byIndex = new Map(files.map((f, i) => [/^files\[(\d+)\]$/.exec(f.field)?.[1] ?? String(i), f]));
+  const listed: any[] = Array.isArray(message.attachments) ? message.attachments : [...byIndex.keys()].map((id) => ({ id }));
+  message.attachments = listed.map((a) => {
+    const f = byIndex.get(String(a.id));
+    return f ? { ...a, filename: a.filename ?? f.name, size: f.data.length, content_type: f.type } : a;
+  });
 }
 
 async function parseBody(contentType: string | undefined, raw: Buffer): Promise<{ body: any; files: RecordedCall['files'] }> {
