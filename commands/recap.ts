@@ -29,7 +29,7 @@ function oneTime(raw: string): string {
 
 export const recap = defineCommand({
   name: 'recap',
-  description: "This week's recap of the channel (only you see it); on/off posts it weekly",
+  description: "This week's recap (only you see it), or on/off to post it weekly (managers)",
   options: [
     { name: 'action', type: 'choice', description: 'preview (default), on or off (managers)', choices: ACTIONS },
     { name: 'day', type: 'string', description: `With on: the weekday, e.g. fri (default ${DEFAULT_DAY})`, maxLength: 12 },
