@@ -134,7 +134,7 @@ export function renderReply(reply: Reply): DiscordMessage {
   if (reply.image) {
     // The chart says what the table would: attached and shown in an embed of its own.
     message.file = { name: reply.image.name, data: reply.image.png, contentType: 'image/png' };
-    message.embeds.push({ image: { url: `attachment://${reply.image.name}` }, color: EMBED_COLOR });
+    message.embeds.push({ description: truncate(escapeReplyText(reply.image.alt), L.embedDescription), image: { url: `attachment://${reply.image.name}` }, color: EMBED_COLOR });
   } else if (reply.table) {
     message.embeds.push({ description: truncate(codeBlock(reply.table), L.embedDescription), color: EMBED_COLOR });
   }
