@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { DateTime } from 'luxon';
 import { describeWeek, type RecapCounts, type RecapData } from './data.ts';
 
@@ -32,7 +32,7 @@ export interface RecapChart {
  */
 export function renderRecapChart(data: RecapData): RecapChart {
   const svg = recapChartSvg(data);
-  const png = new Resvg(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
+  const png = new (resvg().Resvg)(svg, { fitTo: { mode: 'original' }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng();
   return {
     name: `paperboy-recap-${data.week}.png`,
     png: Buffer.from(png),
@@ -40,6 +40,13 @@ export function renderRecapChart(data: RecapData): RecapChart {
     height: CHART_HEIGHT,
     alt: `Chart of the week ${describeWeek(data)}: papers posted, votes and saves per day and per topic.`,
   };
+}
+
+let loaded: typeof import('@resvg/resvg-js') | null = null;
+
+/** The renderer's native module, loaded on the first chart: every CLI start would otherwise pay for it. */
+function resvg(): typeof import('@resvg/resvg-js') {
+  return (loaded ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js'));
 }
 
 /** The chart as SVG text (tested as text; rasterized by renderRecapChart). */
