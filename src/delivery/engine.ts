@@ -39,6 +39,10 @@ export interface DeliverySettings {
 
 /** A weekly recap missed by longer than this (the bot was down at its slot) is not posted that week. */
 export const RECAP_LATE_LIMIT_MS = 48 * 3600_000;
+/** How long the recap slots read from the store are trusted before they are read again. */
+export const RECAP_REREAD_MS = 5 * 60_000;
+
+type RecapSlotRow = Awaited<ReturnType<Store['recaps']['scheduledChannels']>>[number];
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   graceMs: 6 * 3600_000,
@@ -86,6 +90,8 @@ export interface DeliveryDeps {
 export class DeliveryEngine {
   private readonly log: Logger;
   private stopping = false;
+  /** The recap slots as last read, and the channel weeks known to be planned (see planRecaps). */
+  private recapSlots: { readAt: number; rows: RecapSlotRow[]; done: Set<string> } | null = null;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.log = deps.logger.child({ part: 'delivery' });
@@ -168,24 +174,44 @@ export class DeliveryEngine {
    * recaps table's unique key), whichever tick, restart or bot gets there first. A slot missed
    * by more than RECAP_LATE_LIMIT_MS (the bot was down) is left out: a recap days late reads as
    * noise. The recap counts what happened up to its slot.
+   *
+   * The recap slots are read from the store at most every RECAP_REREAD_MS (and whenever one
+   * looks due), not at every tick: a tick that finds nothing due costs no query. So a recap
+   * turned on minutes before its slot may come up to that much late.
    */
   async planRecaps(now: Date): Promise<number> {
     const { store } = this.deps;
+    const at = now.getTime();
+    const cached = this.recapSlots;
+    const stale = !cached || at - cached.readAt >= RECAP_REREAD_MS || at < cached.readAt;
+    if (!stale && !cached.rows.some((r) => this.recapDue(r, now, cached.done) !== null)) return 0;
+    const fresh = { readAt: at, rows: await store.recaps.scheduledChannels(), done: stale ? new Set<string>() : cached!.done };
+    this.recapSlots = fresh;
     let planned = 0;
-    for (const { channel, schedule, timezone } of await store.recaps.scheduledChannels()) {
+    for (const row of fresh.rows) {
       if (this.stopping) break;
+      const due = this.recapDue(row, now, fresh.done);
+      if (!due) continue;
+      const { channel, timezone } = row;
       try {
-        const slot = latestDueSlot(recapSlotSchedule(schedule, timezone), now, schedule.changedAt);
-        if (!slot || now.getTime() - slot.dueAt.getTime() > RECAP_LATE_LIMIT_MS) continue;
-        const week = isoWeekOf(slot.localDate);
-        if (await store.recaps.forWeek(channel.id, week)) continue;
-        const data = await buildRecap(store, channel.id, channel.team_id, slot.localDate, timezone ?? DEFAULT_SCHEDULE.timezone, slot.dueAt);
-        if ((await store.recaps.plan({ channelId: channel.id, week, slotDate: slot.localDate, dueAt: slot.dueAt, data: JSON.stringify(data) }, now)) !== null) planned++;
+        if (!(await store.recaps.forWeek(channel.id, due.week))) {
+          const data = await buildRecap(store, channel.id, channel.team_id, due.slot.localDate, timezone ?? DEFAULT_SCHEDULE.timezone, due.slot.dueAt);
+          if ((await store.recaps.plan({ channelId: channel.id, week: due.week, slotDate: due.slot.localDate, dueAt: due.slot.dueAt, data: JSON.stringify(data) }, now)) !== null) planned++;
+        }
+        fresh.done.add(`${channel.id}:${due.week}`);
       } catch (e) {
         this.log.error('planning a weekly recap failed', { channelId: channel.id, err: e });
       }
     }
     return planned;
+  }
+
+  /** The recap slot of a channel that has come and is not known to be planned, with its week; else null. */
+  private recapDue(row: RecapSlotRow, now: Date, done: ReadonlySet<string>): { slot: Slot; week: string } | null {
+    const slot = latestDueSlot(recapSlotSchedule(row.schedule, row.timezone), now, row.schedule.changedAt);
+    if (!slot || now.getTime() - slot.dueAt.getTime() > RECAP_LATE_LIMIT_MS) return null;
+    const week = isoWeekOf(slot.localDate);
+    return done.has(`${row.channel.id}:${week}`) ? null : { slot, week };
   }
 
   private async planChannel(channel: ChannelRow, now: Date): Promise<boolean> {
