@@ -25,6 +25,7 @@ const POSTGRES_SUITES = [
   'test/cli/cli-postgres.test.ts',
   'test/slack/installs.test.ts',
   'test/watch/*.test.ts',
+  'test/recap/*.test.ts',
 ];
 
 async function postgresAnswers(): Promise<string | null> {

@@ -21,6 +21,7 @@ import { checkHealth } from '../src/ops/health.ts';
 import { opsRoutes, routesHandler, type OpsRoute } from '../src/ops/http.ts';
 import { OpsMetrics } from '../src/ops/metrics.ts';
 import { identityFrom } from './console/cli.ts';
+import { chartDirFor } from './console/chart-dir.ts';
 import { ConsolePoster } from './console/poster.ts';
 import { runConsoleSession } from './console/session.ts';
 import type { SlackAdapter } from './slack/index.ts';
@@ -85,7 +86,7 @@ export const startCli: CliCommand = {
           logger.info('health, metrics and feed endpoints listening', { port: config.port });
         }
       }
-      if (!platforms) app.posters.register(new ConsolePoster(say));
+      if (!platforms) app.posters.register(new ConsolePoster(say, { chartDir: chartDirFor(config.dbPath) }));
       await app.delivery.recover();
       ticker = startTicker(async () => {
         await poller.pollDue();

@@ -4,6 +4,7 @@ import { exportCommand } from './export.ts';
 import { feed } from './feed.ts';
 import { help } from './help.ts';
 import { pause } from './pause.ts';
+import { recap } from './recap.ts';
 import { recommend } from './recommend.ts';
 import { resume } from './resume.ts';
 import { save } from './save.ts';
@@ -42,6 +43,7 @@ export const commands: readonly CommandSpec[] = [
   pause,
   resume,
   digest,
+  recap,
   feed,
   status,
   why,

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { ChannelRow, TeamRow } from '../../src/store/schema.ts';
 import type { Store } from '../../src/store/store.ts';
 import { DEFAULT_IDENTITY, type ConsoleIdentity } from './identity.ts';
+import { chartDirFor } from './chart-dir.ts';
 import { ConsolePoster } from './poster.ts';
 import { renderCard, renderReply } from './render.ts';
 import { runLine } from './run-line.ts';
@@ -46,7 +47,7 @@ export const runCli: CliCommand = {
     const config = cliConfig(args);
     const logger = createLogger(config.logLevel, { secrets: secretsOf(config) });
     const app = await openApp({ dbPath: config.dbPath, pgPool: config.pgPool, clock: systemClock, logger, commands, publicUrl: config.publicUrl, limits: config.limits });
-    app.posters.register(new ConsolePoster((t) => process.stdout.write(t + '\n')));
+    app.posters.register(new ConsolePoster((t) => process.stdout.write(t + '\n'), { chartDir: chartDirFor(config.dbPath) }));
     try {
       const reply = await runLine(line, identity, app.runtime);
       const text = renderReply(reply) + '\n';

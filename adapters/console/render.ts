@@ -12,6 +12,8 @@ export function renderReply(reply: Reply): string {
   if (reply.text) out.push(reply.text);
   reply.cards?.forEach((card, i) => out.push('', renderCard(card, i + 1)));
   if (reply.file) out.push('', `--- ${reply.file.name} ---`, reply.file.content.trimEnd(), `--- end of ${reply.file.name} ---`);
+  if (reply.table) out.push('', reply.table);
+  if (reply.image) out.push('', `(chart: ${reply.image.name}, ${reply.image.width}×${reply.image.height} PNG; a posted recap writes it next to the store)`);
   if (reply.ephemeral) out.push('(only you can see this)');
   return out.join('\n');
 }

@@ -46,7 +46,7 @@ export function createDiscordPoster(rest: REST, logger: Logger, options: Discord
   return {
     platform: 'discord',
     async post(channelId: string, message: OutboundMessage): Promise<PostOutcome> {
-      const { content, embeds, components, allowed_mentions } = renderOutbound(message);
+      const { content, embeds, components, allowed_mentions, file } = renderOutbound(message);
       let body: Record<string, unknown> | undefined;
       try {
         if ((message.attempt ?? 1) > 1) {
@@ -59,7 +59,9 @@ export function createDiscordPoster(rest: REST, logger: Logger, options: Discord
         // With enforce_nonce Discord answers a repeated nonce with the message it already made,
         // so a POST retried after a lost response cannot post the paper twice.
         body = { content, embeds, components, allowed_mentions, nonce: nonceFor(message.key), enforce_nonce: true };
-        const created = (await rest.post(Routes.channelMessages(channelId), { body })) as { id: string };
+        // With a file (the recap's chart) discord.js sends multipart: the message as payload_json, the file as files[0].
+        const files = file ? [{ name: file.name, data: file.data, contentType: file.contentType }] : undefined;
+        const created = (await rest.post(Routes.channelMessages(channelId), { body, ...(files && { files }) })) as { id: string };
         return { ok: true, messageId: created.id };
       } catch (e) {
         const outcome = classifyDiscordError(e);
@@ -121,6 +123,7 @@ function earlierPostMatcher(message: OutboundMessage): ((m: APIMessage) => boole
       return (m) => (m.components ?? []).some((row) => 'components' in row && row.components.some((c) => 'custom_id' in c && ids.has(c.custom_id)));
     }
     case 'header':
+    case 'recap':
       return (m) => headerKeyOf(m) === message.key;
     case 'notice':
       return null;

@@ -2,6 +2,9 @@ import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonC
 import { actionId, cardActions } from '../../src/commands/card-actions.ts';
 import type { PaperCard, Reply } from '../../src/commands/types.ts';
 import type { OutboundMessage } from '../../src/delivery/port.ts';
+import type { RecapChart } from '../../src/recap/chart.ts';
+import type { RecapData } from '../../src/recap/data.ts';
+import { recapSummary, recapTitle } from '../../src/recap/text.ts';
 import { safeHttpUrl } from '../../src/domain/paper.ts';
 import { DISCORD_LIMITS as L } from './limits.ts';
 import { escapePaperText, escapeReplyText, markdownLinkUrl, splitText, truncate } from './text.ts';
@@ -128,6 +131,14 @@ export function renderReply(reply: Reply): DiscordMessage {
   if (cards.omitted > 0) content += `\n(${cards.omitted} more not shown: Discord fits ${L.embedsPerMessage} per message)`;
   const message: DiscordMessage = { embeds: fitEmbeds(embeds), components: cards.components, allowed_mentions: NO_MENTIONS };
   if (reply.file) message.file = { name: reply.file.name, data: Buffer.from(reply.file.content, 'utf8'), contentType: reply.file.contentType };
+  if (reply.image) {
+    // The chart says what the table would: attached and shown in an embed of its own.
+    message.file = { name: reply.image.name, data: reply.image.png, contentType: 'image/png' };
+    message.embeds.push({ description: truncate(escapeReplyText(reply.image.alt), L.embedDescription), image: { url: `attachment://${reply.image.name}` }, color: EMBED_COLOR });
+  } else if (reply.table) {
+    message.embeds.push({ description: truncate(codeBlock(reply.table), L.embedDescription), color: EMBED_COLOR });
+  }
+  message.embeds = fitEmbeds(message.embeds);
   content = truncate(content.trim(), L.content);
   if (content) message.content = content;
   else if (message.embeds.length === 0 && !message.file) message.content = '(nothing to show)';
@@ -169,7 +180,33 @@ export function renderOutbound(m: OutboundMessage): DiscordMessage {
     }
     case 'notice':
       return { content: truncate(escapeReplyText(truncate(m.text, L.content)) || '(empty notice)', L.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS };
+    case 'recap':
+      return renderRecapMessage(m.key, m.recap, m.chart);
   }
+}
+
+/**
+ * The weekly recap: one embed (titles and topics escaped as paper text, so none mentions anyone)
+ * showing the chart, which is attached to the message. Its footer names the delivery key, as a
+ * header's does, so a retry finds it.
+ */
+export function renderRecapMessage(key: string, recap: RecapData, chart: RecapChart): DiscordMessage {
+  const description = recapSummary(recap)
+    .map((line) => escapePaperText(truncate(line, L.embedDescription)))
+    .join('\n');
+  const embed: APIEmbed = {
+    title: truncate(escapeReplyText(recapTitle(recap)), L.embedTitle),
+    description: truncate(description, L.embedDescription) || '\u200b',
+    color: EMBED_COLOR,
+    image: { url: `attachment://${chart.name}` },
+    footer: { text: headerFooter(key) },
+  };
+  return { embeds: fitEmbeds([embed]), components: [], allowed_mentions: NO_MENTIONS, file: { name: chart.name, data: chart.png, contentType: 'image/png' } };
+}
+
+/** A fixed-width table in a code block: a backtick in a cell could end the block, so none is let through. */
+function codeBlock(table: string): string {
+  return '```\n' + table.replace(/`/g, "'") + '\n```';
 }
 
 /**

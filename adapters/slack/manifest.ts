@@ -29,6 +29,9 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.history': ['channels:history', 'groups:history'],
   // Thread replies are not in the history: a reaction's message, and a thread-mode digest's papers, are read back here.
   'conversations.replies': ['channels:history', 'groups:history'],
+  // The weekly recap's chart (filesUploadV2 makes both calls); without the scope the recap carries a text table.
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
   // Socket Mode's connection call uses the app-level token (connections:write), not a bot scope.
   'apps.connections.open': [],
 };

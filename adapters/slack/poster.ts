@@ -5,8 +5,12 @@ import { payloadShape } from '../../src/delivery/payload-shape.ts';
 import type { ChatPoster, DirectMessage, OutboundMessage, PostOutcome } from '../../src/delivery/port.ts';
 import type { Logger } from '../../src/logger.ts';
 import { rateLimitWait } from './client.ts';
-import { renderHeaderMessage, renderNotice, renderPaperMessage, type SlackMessage } from './render.ts';
+import type { RecapChart } from '../../src/recap/chart.ts';
+import { renderHeaderMessage, renderNotice, renderPaperMessage, renderRecapMessage, type SlackMessage } from './render.ts';
 import { readThread } from './threads.ts';
+
+/** The scope a file upload (the recap's chart) needs. */
+export const FILES_SCOPE = 'files:write';
 
 /** Message metadata marking a Paperboy delivery; its payload carries the delivery key. */
 export const DELIVERY_EVENT_TYPE = 'paperboy_delivery';
@@ -142,7 +146,9 @@ export class SlackPoster implements ChatPoster {
     const prior = message.kind === 'notice' ? null : await this.priorPost(channelId, message.key, retry, log, thread);
     if (prior !== null) return prior.ok ? { ...prior, ...this.checkProblem(channelId) } : prior;
 
-    const body = renderOutbound(message);
+    // The recap's chart needs files:write; without it the recap carries its figures as a table.
+    const upload = message.kind === 'recap' && (await this.mayUploadFiles(log));
+    const body = message.kind === 'recap' ? renderRecapMessage(message.recap, { table: !upload }) : renderOutbound(message);
     await this.spacing.turn(channelId);
     try {
       const res = await this.client.chat.postMessage({
@@ -156,6 +162,7 @@ export class SlackPoster implements ChatPoster {
       });
       if (!res.ts) throw new Error('chat.postMessage answered ok without a ts');
       this.remember(channelId, message.key, res.ts);
+      if (upload && message.kind === 'recap') await this.uploadChart(channelId, message.chart, log);
       return { ok: true, messageId: res.ts, ...this.checkProblem(channelId) };
     } catch (e) {
       const outcome = classifySlackError(e);
@@ -189,6 +196,37 @@ export class SlackPoster implements ChatPoster {
       const outcome = classifySlackError(e);
       log.warn('slack direct message failed', { action: outcome.action, reason: outcome.reason });
       return outcome.action === 'retry' ? outcome : { ok: false, action: 'drop', reason: outcome.reason };
+    }
+  }
+
+  /**
+   * Whether the token holds files:write, from the scopes Slack lists in the `x-oauth-scopes`
+   * header of every Web API answer (the WebClient puts them in response_metadata.scopes):
+   * asked with auth.test when a recap is due, so a scope added by reinstalling the app counts
+   * from the next recap on. If Slack can't be asked, the recap goes out with its table.
+   */
+  private async mayUploadFiles(log: Logger): Promise<boolean> {
+    try {
+      const res = await this.client.auth.test();
+      return res.response_metadata?.scopes?.includes(FILES_SCOPE) ?? false;
+    } catch (e) {
+      log.warn('could not ask Slack for the token scopes; the recap goes out with its table', { reason: classifySlackError(e).reason });
+      return false;
+    }
+  }
+
+  /**
+   * The recap's chart, shared in the channel right after the recap (files.getUploadURLExternal,
+   * the upload, files.completeUploadExternal: the WebClient's filesUploadV2). Uploaded only
+   * after a fresh post of the recap, never on a retry that found it already posted, so a chart
+   * is never shared twice; a failed upload leaves the recap posted, without its chart.
+   */
+  private async uploadChart(channelId: string, chart: RecapChart, log: Logger): Promise<void> {
+    try {
+      await this.client.filesUploadV2({ channel_id: channelId, file: chart.png, filename: chart.name, title: chart.name, alt_text: chart.alt.slice(0, 1000) });
+    } catch (e) {
+      const code = slackErrorCode(e);
+      log.warn('slack refused the recap chart; the recap is posted without it', { reason: classifySlackError(e).reason, ...(code === 'missing_scope' ? { fix: `add the ${FILES_SCOPE} scope (slack/manifest.json) and reinstall the app` } : {}) });
     }
   }
 
@@ -341,5 +379,7 @@ export function renderOutbound(message: OutboundMessage): SlackMessage {
       return renderHeaderMessage(message.title, message.text);
     case 'notice':
       return renderNotice(message.text);
+    case 'recap':
+      return renderRecapMessage(message.recap, { table: true });
   }
 }

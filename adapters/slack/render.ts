@@ -2,6 +2,8 @@ import type { types } from '@slack/bolt';
 import { actionId, cardActions } from '../../src/commands/card-actions.ts';
 import type { CardAction, PaperCard, Reply } from '../../src/commands/types.ts';
 import { safeHttpUrl } from '../../src/domain/paper.ts';
+import type { RecapData } from '../../src/recap/data.ts';
+import { recapSummary, recapTable, recapTitle } from '../../src/recap/text.ts';
 import { CARD_TEXT, SLACK_LIMITS } from './limits.ts';
 
 /**
@@ -229,6 +231,12 @@ export function renderReply(reply: Reply): SlackMessage {
     if (m.fits(blocks, notes * OVERFLOW_NOTE.blocks, notes * OVERFLOW_NOTE.chars)) m.add(...blocks);
   }
 
+  if (reply.table) {
+    // A response_url cannot carry a file: the recap preview's chart is shown as its table.
+    const block = section(tableBlock(reply.table));
+    if (m.fits([block], 1, OVERFLOW_NOTE.chars)) m.add(block);
+  }
+
   let shown = 0;
   for (const card of cards) {
     const blocks = paperBlocks(card, { personal: reply.ephemeral });
@@ -273,6 +281,29 @@ export function renderHeaderMessage(title: string, text: string): SlackMessage {
   m.add({ type: 'header', text: plain(title, SLACK_LIMITS.headerText) });
   addText(m, text);
   return { text: fallbackText([title, text]), blocks: m.blocks };
+}
+
+/**
+ * The weekly recap: titles and topics escaped (a title reading `<!channel>` notifies nobody).
+ * `table`: the week's figures as a text table, for a workspace where the chart cannot be
+ * uploaded (no files:write scope).
+ */
+export function renderRecapMessage(recap: RecapData, opts: { table: boolean }): SlackMessage {
+  const m = new MessageBuilder();
+  const title = recapTitle(recap);
+  m.add({ type: 'header', text: plain(title, SLACK_LIMITS.headerText) });
+  const summary = recapSummary(recap).join('\n');
+  addText(m, summary, opts.table ? 1 : 0);
+  if (opts.table) {
+    const block = section(tableBlock(recapTable(recap)));
+    if (m.fits([block])) m.add(block);
+  }
+  return { text: fallbackText([title, summary]), blocks: m.blocks };
+}
+
+/** A fixed-width table as a code block: escaped, and without backticks that would end the block early. */
+function tableBlock(table: string): string {
+  return '```' + fit(table.replace(/`/g, "'"), SLACK_LIMITS.sectionText - 6) + '```';
 }
 
 export function renderNotice(text: string): SlackMessage {

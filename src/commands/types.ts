@@ -108,8 +108,21 @@ export interface Reply {
   ephemeral: boolean;
   /** A file to hand over (the reading-list export). */
   file?: ReplyFile;
+  /** Figures in a fixed-width table (the recap's), shown as a code block; cells are plain text. */
+  table?: string;
+  /** A picture (the recap's chart, PNG), attached where the platform can; the table stands in for it elsewhere. */
+  image?: ReplyImage;
   /** Set on failure replies: what went wrong, for adapters and the CLI's exit code. */
   error?: { kind: 'user'; code: UserErrorCode } | { kind: 'internal'; ref: string };
+}
+
+export interface ReplyImage {
+  name: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  /** What it shows, in words. */
+  alt: string;
 }
 
 export interface ReplyFile {

@@ -17,6 +17,9 @@ import type { Posters } from './posters.ts';
 import type { ChatPoster, PostOutcome } from './port.ts';
 import { runPool } from './pool.ts';
 import { WatchNotifier } from '../watch/notifier.ts';
+import { renderRecapChart } from '../recap/chart.ts';
+import { buildRecap, isoWeekOf, type RecapData } from '../recap/data.ts';
+import { recapSlotSchedule } from '../recap/schedule.ts';
 
 export interface DeliverySettings {
   /** A digest missed by less than this is still posted, labelled with its date. */
@@ -40,6 +43,13 @@ export interface DeliverySettings {
    */
   roundMs: number;
 }
+
+/** A weekly recap missed by longer than this (the bot was down at its slot) is not posted that week. */
+export const RECAP_LATE_LIMIT_MS = 48 * 3600_000;
+/** How long the recap slots read from the store are trusted before they are read again. */
+export const RECAP_REREAD_MS = 5 * 60_000;
+
+type RecapSlotRow = Awaited<ReturnType<Store['recaps']['scheduledChannels']>>[number];
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   graceMs: 6 * 3600_000,
@@ -88,6 +98,8 @@ export interface DeliveryDeps {
 export class DeliveryEngine {
   private readonly log: Logger;
   private stopping = false;
+  /** The recap slots as last read, and the channel weeks known to be planned (see planRecaps). */
+  private recapSlots: { readAt: number; rows: RecapSlotRow[]; done: Set<string> } | null = null;
 
   /** Direct messages about changes to saved papers, sent after each tick's digests. */
   readonly watch: WatchNotifier;
@@ -193,7 +205,54 @@ export class DeliveryEngine {
         this.log.error('planning a digest failed', { channelId: channel.id, err: e });
       }
     }
+    // Recaps are sent by the tick's last pass, which takes every channel.
+    if (!this.stopping) planned += await this.planRecaps(now);
     return planned;
+  }
+
+  /**
+   * Plans each channel's weekly recap whose slot has come: once per channel and ISO week (the
+   * recaps table's unique key), whichever tick, restart or bot gets there first. A slot missed
+   * by more than RECAP_LATE_LIMIT_MS (the bot was down) is left out: a recap days late reads as
+   * noise. The recap counts what happened up to its slot.
+   *
+   * The recap slots are read from the store at most every RECAP_REREAD_MS (and whenever one
+   * looks due), not at every tick: a tick that finds nothing due costs no query. So a recap
+   * turned on minutes before its slot may come up to that much late.
+   */
+  async planRecaps(now: Date): Promise<number> {
+    const { store } = this.deps;
+    const at = now.getTime();
+    const cached = this.recapSlots;
+    const stale = !cached || at - cached.readAt >= RECAP_REREAD_MS || at < cached.readAt;
+    if (!stale && !cached.rows.some((r) => this.recapDue(r, now, cached.done) !== null)) return 0;
+    const fresh = { readAt: at, rows: await store.recaps.scheduledChannels(), done: stale ? new Set<string>() : cached!.done };
+    this.recapSlots = fresh;
+    let planned = 0;
+    for (const row of fresh.rows) {
+      if (this.stopping) break;
+      const due = this.recapDue(row, now, fresh.done);
+      if (!due) continue;
+      const { channel, timezone } = row;
+      try {
+        if (!(await store.recaps.forWeek(channel.id, due.week))) {
+          const data = await buildRecap(store, channel.id, channel.team_id, due.slot.localDate, timezone ?? DEFAULT_SCHEDULE.timezone, due.slot.dueAt);
+          if ((await store.recaps.plan({ channelId: channel.id, week: due.week, slotDate: due.slot.localDate, dueAt: due.slot.dueAt, data: JSON.stringify(data) }, now)) !== null) planned++;
+        }
+        fresh.done.add(`${channel.id}:${due.week}`);
+      } catch (e) {
+        this.log.error('planning a weekly recap failed', { channelId: channel.id, err: e });
+      }
+    }
+    return planned;
+  }
+
+  /** The recap slot of a channel that has come and is not known to be planned, with its week; else null. */
+  private recapDue(row: RecapSlotRow, now: Date, done: ReadonlySet<string>): { slot: Slot; week: string } | null {
+    const slot = latestDueSlot(recapSlotSchedule(row.schedule, row.timezone), now, row.schedule.changedAt);
+    if (!slot || now.getTime() - slot.dueAt.getTime() > RECAP_LATE_LIMIT_MS) return null;
+    const week = isoWeekOf(slot.localDate);
+    return done.has(`${row.channel.id}:${week}`) ? null : { slot, week };
   }
 
   private async planChannel(channel: ChannelRow, now: Date): Promise<boolean> {
@@ -313,7 +372,7 @@ export class DeliveryEngine {
       const row = await store.outbox.claimNext(channelId, clock.now(), this.lease());
       if (!row) return out;
       const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () =>
-        row.kind === 'header' ? this.postHeader(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
+        row.kind === 'header' ? this.postHeader(poster, channel, row) : row.kind === 'recap' ? this.postRecap(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
       );
       const me = this.deps.instanceId;
       this.deps.events?.postSettled(team.platform, outcome.ok);
@@ -401,6 +460,23 @@ export class DeliveryEngine {
         title: headerTitle(digest),
         text: headerText(digest),
         digestDate: digest.digest_date,
+        attempt: row.attempts,
+        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+      }),
+    );
+  }
+
+  /** A weekly recap: what was counted when it was planned, with its chart drawn now (the same data draws the same chart). */
+  private async postRecap(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow): Promise<PostOutcome> {
+    const recap = await this.deps.store.recaps.byDelivery(row.id);
+    if (!recap) return { ok: false, action: 'drop', reason: `recap delivery ${row.id} has no recap` };
+    const data = JSON.parse(recap.data) as RecapData;
+    return this.safePost(() =>
+      poster.post(channel.external_id, {
+        kind: 'recap',
+        key: `r${recap.id}`,
+        recap: data,
+        chart: renderRecapChart(data),
         attempt: row.attempts,
         firstTriedAt: new Date(row.claimed_at ?? row.created_at),
       }),

@@ -1,4 +1,6 @@
 import type { PaperCard } from '../commands/types.ts';
+import type { RecapChart } from '../recap/chart.ts';
+import type { RecapData } from '../recap/data.ts';
 
 /**
  * What the delivery layer asks of a chat platform. Each adapter implements it with its own
@@ -48,7 +50,9 @@ export interface DirectMessage {
 export type OutboundMessage =
   | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; attempt?: number; firstTriedAt?: Date; threadId?: string }
   | { kind: 'header'; key: string; title: string; text: string; digestDate: string; attempt?: number; firstTriedAt?: Date }
-  | { kind: 'notice'; key: string; text: string; attempt?: number; firstTriedAt?: Date };
+  | { kind: 'notice'; key: string; text: string; attempt?: number; firstTriedAt?: Date }
+  /** The weekly recap: the adapter renders the data (escaping titles and topics its own way) and attaches the chart where it can. */
+  | { kind: 'recap'; key: string; recap: RecapData; chart: RecapChart; attempt?: number; firstTriedAt?: Date };
 
 export type PostOutcome =
   /**

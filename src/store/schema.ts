@@ -27,6 +27,8 @@ export interface Database {
   watch_events: WatchEventsTable;
   watch_notices: WatchNoticesTable;
   reading_list_views: ReadingListViewsTable;
+  recap_schedules: RecapSchedulesTable;
+  recaps: RecapsTable;
 }
 
 export interface PapersTable {
@@ -286,8 +288,37 @@ export interface ReadingListViewsTable {
   seen_at: string;
 }
 
+/** A channel's weekly recap slot (issue 12): one weekday and local time, in the zone of the channel's schedule. */
+export interface RecapSchedulesTable {
+  channel_id: number;
+  /** ISO weekday, 1 = Monday ... 7 = Sunday. */
+  weekday: number;
+  /** "HH:MM", local. */
+  time: string;
+  /** No slot before it fires: turning the recap on never posts one that had already passed. */
+  updated_at: string;
+}
+
+/** One planned recap: unique per channel and ISO week (the key that makes it post once). */
+export interface RecapsTable {
+  id: Generated<number>;
+  channel_id: number;
+  /** ISO week of the slot's local date, e.g. 2026-W34. */
+  week: string;
+  slot_date: string;
+  due_at: string;
+  /** Its outbox row (kind 'recap'). */
+  delivery_id: number | null;
+  /** JSON RecapData, as computed when planned: a retry posts what was planned. */
+  data: string;
+  created_at: string;
+}
+
+export type RecapRow = Selectable<RecapsTable>;
+
 export type DeliveryState = 'planned' | 'sending' | 'sent' | 'failed';
-export type DeliveryKind = 'header' | 'paper';
+/** A recap has neither digest nor paper: its recaps row (recaps.delivery_id) holds what it says. */
+export type DeliveryKind = 'header' | 'paper' | 'recap';
 
 export type PaperRow = Selectable<PapersTable>;
 export type NewPaperRow = Insertable<PapersTable>;

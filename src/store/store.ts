@@ -17,6 +17,7 @@ import { WatchRepo } from './watch.ts';
 import { TopicMatching } from '../search/topic-matching.ts';
 import { FeedsRepo } from './feeds.ts';
 import { SlackInstallationsRepo } from './slack-installations.ts';
+import { RecapsRepo } from './recaps.ts';
 import { Vocabulary, VocabularyIndexer } from '../search/vocabulary.ts';
 import { isPostgresUrl } from './bot-lock.ts';
 import { POSTGRES_SEAM, SQLITE_SEAM, type DialectName, type DialectSeam } from './dialect.ts';
@@ -59,6 +60,8 @@ export class Store {
   readonly slackInstallations: SlackInstallationsRepo;
   /** Watched (saved) papers: their changes, the direct messages announcing them, when each person last looked. */
   readonly watch: WatchRepo;
+  /** Channels' weekly recap slots and the recaps planned. */
+  readonly recaps: RecapsRepo;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -86,6 +89,7 @@ export class Store {
     this.matcher = new TopicMatching(db);
     this.feeds = new FeedsRepo(db);
     this.slackInstallations = new SlackInstallationsRepo(db);
+    this.recaps = new RecapsRepo(db);
   }
 
   /** Runs `fn` unless another instance is running it under `name` now (see FleetLock). */

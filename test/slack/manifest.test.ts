@@ -22,6 +22,8 @@ function calledMethods(): Map<string, string> {
   const found = new Map<string, string>();
   for (const { file, text } of sources(ADAPTER)) {
     for (const m of text.matchAll(/\bclient\.([a-z]+)\.([a-zA-Z]+)\(/g)) found.set(`${m[1]}.${m[2]}`, file);
+    // The WebClient's upload helper makes these two Web API calls (and a POST to the upload URL they give).
+    if (/\bclient\.filesUploadV2\(/.test(text)) for (const m of ['files.getUploadURLExternal', 'files.completeUploadExternal']) found.set(m, file);
   }
   return found;
 }

@@ -8,6 +8,7 @@ import { threadMode } from './migration-0007-thread-mode.ts';
 import { authorVariantsFeeds } from './migration-0008-author-variants-feeds.ts';
 import { watchedPapers } from './migration-0009-watched-papers.ts';
 import { slackInstallations } from './migration-0010-slack-installations.ts';
+import { weeklyRecap } from './migration-0011-weekly-recap.ts';
 
 /**
  * Migrations listed inline (static imports, no directory scanning): they work the same
@@ -176,6 +177,7 @@ export const sqliteMigrations: Record<string, Migration> = {
   '0008_author_variants_feeds': authorVariantsFeeds,
   '0009_watched_papers': watchedPapers,
   '0010_slack_installations': slackInstallations,
+  '0011_weekly_recap': weeklyRecap,
 };
 
 export const inlineMigrations = (migrations: Record<string, Migration>): MigrationProvider => ({

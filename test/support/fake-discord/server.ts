@@ -19,7 +19,7 @@ export interface RecordedCall {
   headers: IncomingHttpHeaders;
   /** JSON body, or the payload_json of a multipart body. */
   body: any;
-  files: Array<{ field: string; name: string; type: string; text: string }>;
+  files: Array<{ field: string; name: string; type: string; text: string; data: Buffer }>;
   status: number;
   at: number;
 }
@@ -284,6 +284,7 @@ export class FakeDiscord {
     const delay = this.latency?.(req.method ?? 'GET', path) ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body, files, status: 0, at: Date.now() };
+    if (files.length > 0) describeAttachments(body?.type !== undefined && body?.data ? body.data : body, files);
     const limited = this.globalLimit(call);
     const response = limited ?? (url.pathname.startsWith('/api/v10/') ? this.route(call) : undefined);
     const answer = response ?? { status: 404, body: { message: '404: Not Found', code: 0 } };
@@ -610,6 +611,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Like Discord: each uploaded file (`files[n]`) becomes an attachment of the message; payload_json's
+ * `attachments` (entries `{id: n}`) describe them, or are made from the files when absent.
+ */
+function describeAttachments(message: any, files: RecordedCall['files']): void {
+  if (!message || typeof message !== 'object') return;
+  const byIndex = new Map(files.map((f, i) => [/^files\[(\d+)\]$/.exec(f.field)?.[1] ?? String(i), f]));
+  const listed: any[] = Array.isArray(message.attachments) ? message.attachments : [...byIndex.keys()].map((id) => ({ id }));
+  message.attachments = listed.map((a) => {
+    const f = byIndex.get(String(a.id));
+    return f ? { ...a, filename: a.filename ?? f.name, size: f.data.length, content_type: f.type } : a;
+  });
+}
+
 async function parseBody(contentType: string | undefined, raw: Buffer): Promise<{ body: any; files: RecordedCall['files'] }> {
   if (raw.length === 0) return { body: undefined, files: [] };
   if (contentType?.startsWith('multipart/form-data')) {
@@ -619,7 +634,10 @@ async function parseBody(contentType: string | undefined, raw: Buffer): Promise<
     let body: any;
     for (const [field, value] of form.entries()) {
       if (field === 'payload_json') body = JSON.parse(String(value));
-      else if (typeof value !== 'string') files.push({ field, name: value.name, type: value.type, text: await value.text() });
+      else if (typeof value !== 'string') {
+        const data = Buffer.from(await value.arrayBuffer());
+        files.push({ field, name: value.name, type: value.type, text: data.toString('utf8'), data });
+      }
     }
     return { body, files };
   }

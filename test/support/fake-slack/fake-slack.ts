@@ -14,6 +14,11 @@ import type { AddressInfo } from 'node:net';
  *   secret (HTTP Basic auth, or the client_id / client_secret fields, as Slack accepts both),
  *   trades a one-time code for a new bot token of that code's workspace, and from then on
  *   auth.test answers each token with its own workspace; `revokeToken` is the uninstall.
+ *   apps.connections.open (Socket Mode; the url is whatever `socketUrl` is set to), and file
+ *   uploads as filesUploadV2 makes them: files.getUploadURLExternal, a multipart POST of the
+ *   bytes to the upload_url it gives, files.completeUploadExternal (shares the file in a channel).
+ * - With `scopes` set, every answer carries them in `x-oauth-scopes` (as Slack's do), and the
+ *   files methods answer `missing_scope` without files:write.
  * - Any other method is answered `unknown_method` and listed in `unmatched`; `assertClean()`
  *   (call it in afterEach) fails the test naming it.
  * - `script(method, ...steps)` queues one-shot behaviours: a 429 with Retry-After, an HTTP
@@ -58,6 +63,21 @@ export interface StoredMessage {
   thread_ts?: string;
   user: string;
   bot_id: string;
+  /** A file shared in the channel (files.completeUploadExternal). */
+  files?: Array<{ id: string; name: string; title: string }>;
+}
+
+/** A file as uploaded through files.getUploadURLExternal and its upload URL. */
+export interface FakeUpload {
+  id: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  alt_text?: string;
+  /** The bytes POSTed to the upload URL (null until then). */
+  data: Buffer | null;
+  /** Set by files.completeUploadExternal. */
+  completed: { title: string; channel?: string; thread_ts?: string } | null;
 }
 
 export type ScriptStep =
@@ -92,6 +112,8 @@ export interface FakeSlackOptions {
    * absorb the jitter of the network without being refused. Default 2.
    */
   postBurst?: number;
+  /** The token's scopes, sent in `x-oauth-scopes` on every answer; unset: no header, and uploads need no scope. */
+  scopes?: string[];
 }
 
 type Handler = (params: Record<string, unknown>, token: string | null) => Record<string, unknown>;
@@ -118,6 +140,10 @@ export class FakeSlack {
   readonly messages = new Map<string, StoredMessage[]>();
   /** Channels whose posts fail with this Slack error (e.g. not_in_channel). */
   readonly channelErrors = new Map<string, string>();
+  /** Files by id, as uploaded. */
+  readonly uploads = new Map<string, FakeUpload>();
+  /** The token's scopes (x-oauth-scopes); tests may change them between calls. */
+  scopes: string[] | undefined;
   /** What apps.connections.open hands out (Socket Mode tests set it). */
   socketUrl: string | null = null;
   /** Decides, per call, whether Slack misbehaves; consulted when no scripted step is queued. */
@@ -160,6 +186,7 @@ export class FakeSlack {
     this.botUserId = opts.botUserId ?? 'UBOT';
     this.botId = opts.botId ?? 'BBOT';
     this.now = opts.now;
+    this.scopes = opts.scopes;
     this.postLimit = opts.postsPerChannelPerSecond ? { perSecond: opts.postsPerChannelPerSecond, burst: opts.postBurst ?? 2 } : null;
     this.handlers = {
       'auth.test': (_p, token) => {
@@ -185,6 +212,15 @@ export class FakeSlack {
       },
       'conversations.history': (p) => this.history(p),
       'conversations.replies': (p) => this.replies(p),
+      'files.getUploadURLExternal': (p) => {
+        this.needScope('files:write');
+        const length = Number(p.length);
+        if (!p.filename || !Number.isInteger(length) || length <= 0) throw new SlackApiError('invalid_arguments');
+        const id = `F${String(this.uploads.size + 1).padStart(8, '0')}`;
+        this.uploads.set(id, { id, filename: String(p.filename), length, ...(p.alt_text ? { alt_text: String(p.alt_text) } : {}), data: null, completed: null });
+        return { upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id };
+      },
+      'files.completeUploadExternal': (p) => this.completeUploads(p),
       'apps.connections.open': () => {
         if (!this.socketUrl) throw new SlackApiError('socket_mode_not_enabled');
         return { url: this.socketUrl };
@@ -269,6 +305,7 @@ export class FakeSlack {
     this.unmatched.length = 0;
     this.messages.clear();
     this.channelErrors.clear();
+    this.uploads.clear();
     this.scripts.clear();
     this.chaos = null;
     this.beforeAnswer = null;
@@ -292,8 +329,22 @@ export class FakeSlack {
   // -------------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://fake');
+    const upload = /^\/upload\/(F\d+)$/.exec(url.pathname);
+    if (req.method === 'POST' && upload) {
+      // Like files.slack.com: the bytes as a raw body or a multipart form (the WebClient sends a form with one file).
+      const file = this.uploads.get(upload[1]!);
+      const data = await uploadedBytes(bytes, req.headers['content-type']);
+      if (!file || data === null) {
+        res.writeHead(404).end();
+        return;
+      }
+      file.data = data;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${data.length}`);
+      return;
+    }
     if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
       this.responses.push({ id: decodeURIComponent(url.pathname.slice('/response/'.length)), body: JSON.parse(raw || '{}'), at: Date.now() });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -316,7 +367,8 @@ export class FakeSlack {
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       this.beforeAnswer?.(call, status, body);
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers }).end(text);
+      const scopes = this.scopes ? { 'x-oauth-scopes': this.scopes.join(',') } : {};
+      res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...scopes, ...headers }).end(text);
     };
 
     const step = this.scripts.get(method)?.shift() ?? this.chaos?.(call);
@@ -387,6 +439,35 @@ export class FakeSlack {
       enterprise: null,
       is_enterprise_install: false,
     };
+  }
+
+  /** Slack's answer to a call the token lacks the scope for. */
+  private needScope(scope: string): void {
+    if (this.scopes && !this.scopes.includes(scope)) throw new SlackApiError('missing_scope');
+  }
+
+  /** files.completeUploadExternal: every file must have been uploaded whole; with channel_id, one message shares them. */
+  private completeUploads(p: Record<string, unknown>): Record<string, unknown> {
+    this.needScope('files:write');
+    const list = (Array.isArray(p.files) ? p.files : []) as Array<{ id?: string; title?: string }>;
+    if (list.length === 0) throw new SlackApiError('invalid_arguments');
+    const files = list.map((f) => {
+      const file = f.id ? this.uploads.get(f.id) : undefined;
+      if (!file || !file.data || file.data.length !== file.length) throw new SlackApiError('file_not_found');
+      return { file, title: f.title ?? file.filename };
+    });
+    const channel = typeof p.channel_id === 'string' ? p.channel_id : undefined;
+    if (channel) {
+      const failure = this.channelErrors.get(channel);
+      if (failure) throw new SlackApiError(failure);
+      this.seedMessage(channel, {
+        text: typeof p.initial_comment === 'string' ? p.initial_comment : '',
+        files: files.map(({ file, title }) => ({ id: file.id, name: file.filename, title })),
+        ...(typeof p.thread_ts === 'string' ? { thread_ts: p.thread_ts } : {}),
+      });
+    }
+    for (const { file, title } of files) file.completed = { title, ...(channel ? { channel } : {}), ...(typeof p.thread_ts === 'string' ? { thread_ts: p.thread_ts } : {}) };
+    return { files: files.map(({ file, title }) => ({ id: file.id, title, name: file.filename })) };
   }
 
   /** 0 when the channel's bucket has a message to spend (spending it), else the whole seconds to wait. */
@@ -513,17 +594,26 @@ function messageView(m: StoredMessage, withMeta: boolean): Record<string, unknow
     bot_id: m.bot_id,
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    ...(m.files ? { files: m.files } : {}),
     ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The file in an upload: the one file part of a multipart form, else the raw body; null for a form without a file. */
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer | null> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  for (const [, value] of form.entries()) if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  return null;
 }
 
 /** The WebClient posts form fields, with objects and arrays as JSON strings; some callers post JSON. */
