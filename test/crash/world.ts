@@ -122,7 +122,7 @@ export async function deliveryProblems(world: World, fakes: { discord: FakeDisco
     }
     for (const d of await store.outbox.deliveriesOf(digest.id)) {
       const onPlatform = landed.papers.find((p) => p.paperId === d.paper_id)?.messageId;
-      if (d.state !== 'sent' || d.message_id !== onPlatform) problems.push(`${where}: paper ${d.paper_id} ${d.state} as ${d.message_id}, on the platform ${onPlatform}`);
+      if (d.state !== 'sent' || d.message_id !== onPlatform) problems.push(`${where}: paper ${d.paper_id} ${d.state} as ${d.message_id}, on the platform ${onPlatform}${d.last_error ? ` (${d.last_error}, ${d.attempts} attempts)` : ''}`);
     }
   }
   return problems;
