@@ -78,7 +78,7 @@ export async function measureSearch(store: Store, planner: FtsSearchIndex, mix: 
       k.bare.push(performance.now() - t0);
       if (pass === 0) {
         const plan = await planner.plan(r.outcome.query);
-        const label = plan.kind === 'recent' ? 'newest' : `${plan.checked ? 'scored+checked' : 'scored'}${r.outcome.page.window ? ' windowed' : ''}`;
+        const label = plan.kind === 'recent' ? 'newest' : plan.kind === 'by author' ? 'by author' : `${plan.checked ? 'scored+checked' : 'scored'}${r.outcome.page.window ? ' windowed' : ''}`;
         k.plans[label] = (k.plans[label] ?? 0) + 1;
         if (r.outcome.page.ids.length === 0) k.empty++;
         if (r.outcome.corrections.length > 0) k.corrected++;

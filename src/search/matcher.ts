@@ -33,15 +33,37 @@ export interface AnalysedPaper {
 type Field = 'title' | 'abstract' | 'keywords' | 'authors';
 const STEMMED: readonly Field[] = ['title', 'abstract', 'keywords'];
 
-export function analysePaper(p: MatchablePaper): AnalysedPaper {
+/**
+ * A paper's words analysed; with `only` (see wordsFor), the words no term of a few can stem to
+ * are left as '' (positions kept for phrases): a search checking a handful of papers for two
+ * words need not stem their whole abstracts.
+ */
+export function analysePaper(p: MatchablePaper, only?: WordFilter): AnalysedPaper {
+  const stems = (text: string) => (only ? foldedWords(text).map((w) => (only(w) ? stem(w) : '')) : foldedWords(text).map(stem));
   return {
     id: p.id,
     publishedAt: p.publishedAt,
-    title: foldedWords(p.title).map(stem),
-    abstract: foldedWords(p.abstract).map(stem),
-    keywords: foldedWords(p.keywordsText).map(stem),
+    title: stems(p.title),
+    abstract: stems(p.abstract),
+    keywords: stems(p.keywordsText),
     authors: authorIndexWords(p.authorsText),
   };
+}
+
+/** Whether a folded word may stem to one of the stems a matcher will be asked about. */
+export type WordFilter = (word: string) => boolean;
+
+/**
+ * The filter for `terms`' stems. Porter rewrites endings only and never the first letter, so
+ * a stem of two letters or more starts with its word's first two letters, and a stem of one
+ * letter ("a", or "i" of "ies") with its word's first: a word starting otherwise cannot stem to it.
+ */
+export function wordsFor(terms: readonly Term[]): WordFilter {
+  const stems = terms.filter((t) => t.field !== 'authors').flatMap((t) => t.tokens.flatMap((tok) => foldedWords(tok)).map(stem));
+  const two = (w: string) => w.charCodeAt(0) * 65_536 + w.charCodeAt(1);
+  const twos = new Set(stems.filter((s) => s.length >= 2).map(two));
+  const ones = new Set(stems.filter((s) => s.length === 1).map((s) => s.charCodeAt(0)));
+  return (w) => (w.length >= 2 && twos.has(two(w))) || ones.has(w.charCodeAt(0));
 }
 
 /** A set of paper indexes as bits. */
@@ -59,8 +81,9 @@ export class PaperMatcher {
   constructor(private readonly papers: readonly AnalysedPaper[]) {
     this.words = Math.ceil(papers.length / 32);
     papers.forEach((p, i) => {
-      for (const f of STEMMED) for (const w of p[f]) this.mark(this.postings.text, w, i);
-      for (const w of p.title) this.mark(this.postings.title, w, i);
+      // '' stands for a word left unanalysed (analysePaper's `only`): no term asks for it.
+      for (const f of STEMMED) for (const w of p[f]) if (w) this.mark(this.postings.text, w, i);
+      for (const w of p.title) if (w) this.mark(this.postings.title, w, i);
       for (const w of p.authors) this.mark(this.postings.authors, w, i);
     });
   }

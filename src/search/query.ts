@@ -269,3 +269,11 @@ export function queryKey(q: SearchQuery): string {
   const nots = q.not.map((t) => '-' + term(t)).sort();
   return [...clauses, ...nots, ...(q.since ? [`since:${q.since}`] : [])].join(' & ');
 }
+
+/**
+ * Whether the query asks only for author names (`author:"Tri Dao"`, `author:dao OR author:gu`,
+ * with exclusions or since: at will): both stores list such matches newest first, unranked.
+ */
+export function byAuthorOnly(q: SearchQuery): boolean {
+  return q.must.length > 0 && q.must.every((c) => c.every((t) => t.field === 'authors'));
+}

@@ -90,3 +90,22 @@ describe('name words', () => {
     expect(authorPhrases(['tri', 'dao'])).toEqual([['tri', 'dao'], ['t', 'dao']]);
   });
 });
+
+describe('author: alone', () => {
+  it('lists every match newest first by the paper\'s own day, on every page', async () => {
+    const day = (i: IngestItem) => (i.paper.publishedAt ?? '2026-07-01').slice(0, 10);
+    const stored = new Map(items.map((i, k) => [i.paper.id, k]));
+    const newestFirst = (ids: string[]) =>
+      ids
+        .map((id) => items[stored.get(id)!]!)
+        .sort((a, b) => day(b).localeCompare(day(a)) || stored.get(b.paper.id)! - stored.get(a.paper.id)!)
+        .map((i) => i.paper.id);
+    const q = parseSearchQuery('author:dao');
+    const expected = newestFirst(await searched('author:dao'));
+    expect(new Set(expected.map((id) => day(items[stored.get(id)!]!))).size).toBeGreaterThan(2);
+    const first = await store.search.search(q, { limit: 3, offset: 0 });
+    const rest = await store.search.search(q, { limit: 100, offset: 3 });
+    expect(first.window).toBeNull();
+    expect([...first.ids, ...rest.ids]).toEqual(expected);
+  });
+});

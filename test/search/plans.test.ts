@@ -30,9 +30,9 @@ function randomQuery(r: Rng): string {
 
 const PAPERS = syntheticPapers(300);
 const NEVER_WINDOWED = { fullRankLimit: 1e9, window: 1e9 };
-type PlanShape = 'scored' | 'scored+checked' | 'scored+excluded' | 'recent' | 'newest papers searched';
+type PlanShape = 'scored' | 'scored+checked' | 'scored+excluded' | 'recent' | 'by author' | 'newest papers searched';
 const shape = (p: Plan): PlanShape =>
-  p.kind === 'recent' ? 'recent' : p.check.length > 0 ? 'scored+checked' : p.exclude !== null ? 'scored+excluded' : 'scored';
+  p.kind === 'recent' || p.kind === 'by author' ? p.kind : p.check.length > 0 ? 'scored+checked' : p.exclude !== null ? 'scored+excluded' : 'scored';
 type Walker = { rankRecentCandidates(...a: unknown[]): unknown };
 
 // The sample covers the whole table, so "common" is decided on exact counts. The last field says
@@ -89,7 +89,7 @@ describe.each(TUNINGS)('with %s', (_, tuning, shapes, windows) => {
     if (windows) expect(windowed).toBeGreaterThan(0);
     // Each tuning must actually send queries down the paths it is meant to test.
     for (const s of shapes) expect(seen).toContain(s);
-    if (tuning.maxScoredDf === undefined) expect([...seen]).toEqual(['scored']);
+    if (tuning.maxScoredDf === undefined) expect([...seen].filter((s) => s !== 'by author')).toEqual(['scored']);
   });
 });
 
@@ -99,6 +99,24 @@ const byDateNewestFirst = (ids: string[]) =>
     const [pa, pb] = [PAPERS.find((p) => p.id === a)!, PAPERS.find((p) => p.id === b)!];
     return pb.publishedAt!.slice(0, 10).localeCompare(pa.publishedAt!.slice(0, 10)) || b.localeCompare(a);
   });
+
+describe('author names alone', () => {
+  it('are listed newest first by date, exclusions and since: applied, on every page', async () => {
+    const store = await storeWith(PAPERS, { fts: { fullRankLimit: 5, window: 3 } });
+    for (const text of [`author:${NAMES[0]!.split(' ')[1]!}`, `author:${NAMES[1]!.split(' ')[1]!} OR author:${NAMES[2]!.split(' ')[1]!} -zebra`, `author:${NAMES[3]!.split(' ')[1]!} since:2025-06-01`]) {
+      const q = parseSearchQuery(text);
+      expect(await new FtsSearchIndex(store.db).plan(q)).toMatchObject({ kind: 'by author' });
+      const expected = byDateNewestFirst(reference(q, PAPERS));
+      expect(expected.length, text).toBeGreaterThan(5);
+      const first = await store.search.search(q, { limit: 4, offset: 0 });
+      const second = await store.search.search(q, { limit: 1000, offset: 4 });
+      // Every match, not a window of them: nothing is ranked, so nothing is left out.
+      expect(first.window).toBeNull();
+      expect([...first.ids, ...second.ids], text).toEqual(expected);
+    }
+    await store.close();
+  });
+});
 
 describe('windows', () => {
   it('a query with too many matches ranks only its newest by date, and says so', async () => {

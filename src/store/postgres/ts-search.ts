@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchQuery, Term } from '../../search/query.ts';
+import { byAuthorOnly, type SearchQuery, type Term } from '../../search/query.ts';
 import { titleFirst } from '../../search/title-first.ts';
 import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
@@ -92,7 +92,7 @@ export class TsSearchIndex implements SearchIndex {
     // passed (take x papers / matches): they break even at sqrt(take x papers) matches.
     const take = Math.max(fullRankLimit + 1, window);
     const walk = size > take && (estimates.length === 0 || Math.min(...estimates) > Math.sqrt(take * size));
-    return this.rankNewest(q, want, walk);
+    return byAuthorOnly(q) ? this.listByAuthor(q, want, walk) : this.rankNewest(q, want, walk);
   }
 
   /**
@@ -125,6 +125,16 @@ export class TsSearchIndex implements SearchIndex {
       SELECT p.id, best.total FROM best JOIN papers p ON p.seq = best.seq ORDER BY best.r DESC, best.day DESC, best.seq DESC`.execute(this.db);
     const windowed = rows.rows.length > 0 && Number(rows.rows[0]!.total) > fullRankLimit;
     return { ids: rows.rows.map((r) => r.id), window: windowed ? window : null };
+  }
+
+  /** Only author names asked for: every match newest first, unranked (as on SQLite: BM25 would have nothing to weigh). */
+  private async listByAuthor(q: SearchQuery, want: Want, walk: boolean): Promise<Ranked> {
+    const rows = await sql<{ id: string }>`
+      SELECT p.id FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s JOIN papers p ON p.seq = s.seq
+      WHERE s.doc @@ t.q ${sinceFilter(q.since)} ${skipFilter(want)}
+      ${walk ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
+      LIMIT ${want.depth}`.execute(this.db);
+    return { ids: rows.rows.map((r) => r.id), window: null };
   }
 
   /**

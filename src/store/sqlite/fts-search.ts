@@ -1,9 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SearchQuery, Term } from '../../search/query.ts';
+import { byAuthorOnly, type SearchQuery, type Term } from '../../search/query.ts';
 import { ALIAS_MARK, authorPhrases, nameWords } from '../../search/author-names.ts';
-import { analysePaper, PaperMatcher } from '../../search/matcher.ts';
+import { analysePaper, PaperMatcher, wordsFor } from '../../search/matcher.ts';
 import { titleFirst } from '../../search/title-first.ts';
-import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
@@ -46,6 +45,12 @@ export interface FtsTuning {
   recentPapers: number;
   /** At most this many ranked papers are checked for the common words of a query (one lookup per paper and clause). */
   checkBudget: number;
+  /**
+   * At most this many clauses are scored: of a longer query (a title typed whole), the rarest
+   * single words beyond these are matched and checked, not weighed (bm25() reads a word's whole
+   * doclist to weigh it, about a millisecond each for middling words at a million papers).
+   */
+  maxScoredClauses: number;
 }
 
 export const DEFAULT_TUNING: FtsTuning = {
@@ -57,6 +62,7 @@ export const DEFAULT_TUNING: FtsTuning = {
   commonWindow: 500,
   recentPapers: 10_000,
   checkBudget: 100,
+  maxScoredClauses: 4,
 };
 
 const phrase = (tokens: readonly string[]) => `"${tokens.join(' ')}"`;
@@ -131,7 +137,8 @@ export type Plan =
       /** The common clauses and exclusions (`check`, `exclude`) as terms, for checking papers in memory. */
       checkTerms: { must: Term[][]; not: Term[] };
     }
-  | { kind: 'recent'; all: string; clauses: string[]; exclude: string | null };
+  | { kind: 'recent'; all: string; clauses: string[]; exclude: string | null }
+  | { kind: 'by author'; all: string };
 
 /** How many words' "is it common?" verdicts are kept, and how much the store may grow before they are asked again. */
 const COMMON_CACHE = { entries: 10_000, growth: 0.02 } as const;
@@ -160,6 +167,7 @@ export class FtsSearchIndex implements SearchIndex {
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
     const plan = await this.plan(q);
     if (plan.kind === 'recent') return this.listRecent(q, plan, want);
+    if (plan.kind === 'by author') return this.listByAuthor(plan.all, q.since, want);
     return plan.checked ? this.rankChecked(plan, q.since, want) : this.rankAll(plan, q.since, want);
   }
 
@@ -179,6 +187,7 @@ export class FtsSearchIndex implements SearchIndex {
    * that the benchmark and tests can tell which way a query ran.
    */
   async plan(q: SearchQuery): Promise<Plan> {
+    if (byAuthorOnly(q)) return { kind: 'by author', all: new FtsExpressions().match(q.must, q.not) };
     const size = await this.size();
     const seen = new Map<string, Promise<boolean>>();
     const isCommon = (t: Term) => {
@@ -190,6 +199,7 @@ export class FtsSearchIndex implements SearchIndex {
     const clauseCommon = await Promise.all(q.must.map(async (c) => (await Promise.all(c.map(isCommon))).some(Boolean)));
     const notCommon = await Promise.all(q.not.map(isCommon));
     const expr = new FtsExpressions(await this.authorNames([...q.must.flat(), ...q.not], size));
+    await this.leaveUnscored(q.must, clauseCommon);
     const rare = q.must.filter((_, i) => !clauseCommon[i]);
     if (rare.length === 0) {
       return { kind: 'recent', all: expr.match(q.must, q.not), clauses: q.must.map((c) => expr.clause(c)), exclude: q.not.length > 0 ? expr.clause(q.not) : null };
@@ -212,6 +222,23 @@ export class FtsSearchIndex implements SearchIndex {
       exclude: commonNot.length > 0 ? expr.clause(commonNot) : null,
       checkTerms: { must: common, not: commonNot },
     };
+  }
+
+  /**
+   * Marks as common (checked, not scored) the commonest single plain words of a query with more
+   * than `maxScoredClauses` clauses to score, by their papers in the vocabulary. Phrases, ORs
+   * and fields stay scored: they are what the query is most particular about.
+   */
+  private async leaveUnscored(must: Term[][], common: boolean[]): Promise<void> {
+    const scored = must.flatMap((c, i) => (common[i] ? [] : [i]));
+    const excess = scored.length - this.tuning.maxScoredClauses;
+    if (excess <= 0) return;
+    const word = (i: number) => (must[i]!.length === 1 && must[i]![0]!.field === 'any' && must[i]![0]!.tokens.length === 1 ? must[i]![0]!.tokens[0]! : null);
+    const words = scored.flatMap((i) => (word(i) === null ? [] : [word(i)!]));
+    if (words.length === 0) return;
+    const df = new Map((await this.db.selectFrom('words').select(['word', 'df']).where('word', 'in', words).execute()).map((r) => [r.word, r.df]));
+    const commonest = scored.filter((i) => word(i) !== null).sort((a, b) => (df.get(word(b)!) ?? 0) - (df.get(word(a)!) ?? 0));
+    for (const i of commonest.slice(0, excess)) common[i] = true;
   }
 
   /** Which plain words and phrases of the query are also some author's name (one cached probe each). */
@@ -299,9 +326,10 @@ export class FtsSearchIndex implements SearchIndex {
       const short = want.n - ids.length;
       // Give up on checking as soon as the pass rate so far says the budget will not fill the page.
       if (short > 0 && checked > 0 && (ids.length / checked) * (ranked.rows.length - checked) < short) break;
-      // Below the page's need, batches sized to fill it; past it, one last batch towards the
-      // proximity depth (checks of common clauses cost a lookup per paper and clause).
-      let batch = ranked.rows.slice(checked, checked + (short > 0 ? Math.max(16, 2 * short) : want.depth - ids.length));
+      // Below the page's need, batches sized to fill it at the pass rate seen so far (each batch
+      // costs a read of its papers); past it, one last batch towards the proximity depth.
+      const size = short <= 0 ? want.depth - ids.length : checked === 0 ? Math.max(16, 2 * short) : Math.max(16, Math.ceil((1.5 * short * checked) / ids.length));
+      const batch = ranked.rows.slice(checked, checked + size);
       checked += batch.length;
       const hits = await this.matchingInMemory(plan.checkTerms, batch.map((r) => r.id));
       ids.push(...batch.filter((r) => hits.has(r.id)).map((r) => r.id));
@@ -320,7 +348,8 @@ export class FtsSearchIndex implements SearchIndex {
   private async matchingInMemory(terms: { must: Term[][]; not: Term[] }, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await this.db.selectFrom('papers').select(['id', 'title', 'abstract', 'authors_text', 'keywords_text']).where('id', 'in', ids).execute();
-    const matcher = new PaperMatcher(rows.map((r) => analysePaper({ id: r.id, title: r.title, abstract: r.abstract, authorsText: r.authors_text, keywordsText: r.keywords_text, publishedAt: null })));
+    const only = wordsFor([...terms.must.flat(), ...terms.not]);
+    const matcher = new PaperMatcher(rows.map((r) => analysePaper({ id: r.id, title: r.title, abstract: r.abstract, authorsText: r.authors_text, keywordsText: r.keywords_text, publishedAt: null }, only)));
     const query = (must: Term[][]): SearchQuery => ({ must, not: [], since: null, titleKey: null, text: '' });
     // Exclusions alone (no common clause to check) leave every paper but the excluded ones.
     const passing = terms.must.length === 0 ? new Set(rows.map((r) => r.id)) : matcher.matching(query(terms.must));
@@ -379,6 +408,20 @@ export class FtsSearchIndex implements SearchIndex {
       .filter((r) => !skip.has(r.seq) && (!q.since || (r.published_at !== null && r.published_at >= q.since)));
     const window = rowids.length > commonWindow ? commonWindow : limited ? recentPapers : null;
     return { ids: titleFirst(q, newest).slice(0, want.depth).map((r) => r.id), window };
+  }
+
+  /**
+   * Only author names asked for: every match newest first, by the paper's own date. BM25 has
+   * nothing to weigh (every match holds the name), and an author's latest papers are what people
+   * look for; a walk down the index stops after the page (a bm25() window over a common surname
+   * cost 15-30 ms at a million papers).
+   */
+  private async listByAuthor(match: string, since: string | null, want: Want): Promise<Ranked> {
+    const rows = await sql<{ id: string }>`
+      SELECT p.id FROM papers_fts f ${JOIN_PAPERS}
+      WHERE f.papers_fts MATCH ${match} ${sinceFilter(since)} ${skipFilter(want)}
+      ORDER BY f.rowid DESC LIMIT ${int(want.depth)}`.execute(this.db);
+    return { ids: rows.rows.map((r) => r.id), window: null };
   }
 
   /** The first rowid of the newest `recentPapers`, and whether older papers are left out. */
@@ -449,7 +492,6 @@ export class FtsSearchIndex implements SearchIndex {
   }
 }
 
-/** Stems of a text's words, as the index holds them. */
 function skipFilter(want: Want): RawBuilder<unknown> {
   return want.skip.length > 0 ? sql`AND p.seq NOT IN (SELECT value FROM json_each(${JSON.stringify(want.skip)}))` : sql``;
 }
