@@ -1,5 +1,6 @@
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
+import { CompiledOnce } from './compiled-once.ts';
 import type { Database, DeliveriesTable, DeliveryRow, DigestKind, DigestRow } from './schema.ts';
 
 /** A claim's holder and until when it holds it. */
@@ -30,11 +31,17 @@ export interface DigestDraft {
  * number of instances may share the store.
  */
 export class OutboxRepo {
+  private readonly claimStatement: CompiledOnce<[number, string, string, string], DeliveryRow>;
+  private readonly settles: ReturnType<OutboxRepo['settlesFor']>;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** The dialect's claim locking (see ClaimLocking): the one line a dialect changes. */
     private readonly locking: ClaimLocking = NO_CLAIM_LOCKING,
-  ) {}
+  ) {
+    this.claimStatement = this.claimStatementFor();
+    this.settles = this.settlesFor();
+  }
 
   /** Writes the digest and its deliveries; null when that slot was already planned. */
   async plan(d: DigestDraft, now: Date): Promise<number | null> {
@@ -218,47 +225,52 @@ export class OutboxRepo {
    * instance sends them. One conditional UPDATE: no transaction is held across a network call.
    */
   async claimNext(channelId: number, now: Date, lease: Lease): Promise<DeliveryRow | null> {
-    const stamp = now.toISOString();
-    const row = await this.db
-      .updateTable('deliveries')
-      .set((eb) => ({
-        state: 'sending',
-        attempts: eb('attempts', '+', 1),
-        // The first claim's time: how far back a retry's platform check must look.
-        claimed_at: eb.fn.coalesce('claimed_at', eb.val(stamp)),
-        lease_owner: lease.owner,
-        lease_until: lease.until.toISOString(),
-        updated_at: stamp,
-      }))
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('deliveries as cand')
-          .select('cand.id')
-          .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
-          .where(deliveryReady('cand', stamp))
-          // A digest goes out in rank order, header (rank 0) first: no row while one before it is still to come.
-          .where((w) =>
-            w.not(
-              w.exists(
-                w
-                  .selectFrom('deliveries as earlier')
-                  .select('earlier.id')
-                  .whereRef('earlier.digest_id', '=', 'cand.digest_id')
-                  .whereRef('earlier.rank', '<', 'cand.rank')
-                  .where('earlier.state', 'in', ['planned', 'sending']),
+    const r = await this.claimStatement.execute(channelId, now.toISOString(), lease.owner, lease.until.toISOString());
+    return r.rows[0] ?? null;
+  }
+
+  /** claimNext's statement: one per message sent, so built and compiled once (compiled-once.ts). */
+  private claimStatementFor(): CompiledOnce<[number, string, string, string], DeliveryRow> {
+    return new CompiledOnce(this.db, 4, (channelId: number, stamp: string, owner: string, until: string) =>
+      this.db
+        .updateTable('deliveries')
+        .set((eb) => ({
+          state: 'sending',
+          attempts: eb('attempts', '+', 1),
+          // The first claim's time: how far back a retry's platform check must look.
+          claimed_at: eb.fn.coalesce('claimed_at', eb.val(stamp)),
+          lease_owner: owner,
+          lease_until: until,
+          updated_at: stamp,
+        }))
+        .where('id', '=', (eb) =>
+          eb
+            .selectFrom('deliveries as cand')
+            .select('cand.id')
+            .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
+            .where(deliveryReady('cand', stamp))
+            // A digest goes out in rank order, header (rank 0) first: no row while one before it is still to come.
+            .where((w) =>
+              w.not(
+                w.exists(
+                  w
+                    .selectFrom('deliveries as earlier')
+                    .select('earlier.id')
+                    .whereRef('earlier.digest_id', '=', 'cand.digest_id')
+                    .whereRef('earlier.rank', '<', 'cand.rank')
+                    .where('earlier.state', 'in', ['planned', 'sending']),
+                ),
               ),
-            ),
-          )
-          .where((w) => w.not(channelBusy(channelId, stamp)))
-          .orderBy('cand.digest_id')
-          .orderBy('cand.rank')
-          .limit(1),
-      )
-      // Re-checked on the row itself: of two claims racing for one row, one updates nothing.
-      .where(deliveryReady('deliveries', stamp))
-      .returningAll()
-      .executeTakeFirst();
-    return row ?? null;
+            )
+            .where((w) => w.not(channelBusy(channelId, stamp)))
+            .orderBy('cand.digest_id')
+            .orderBy('cand.rank')
+            .limit(1),
+        )
+        // Re-checked on the row itself: of two claims racing for one row, one updates nothing.
+        .where(deliveryReady('deliveries', stamp))
+        .returningAll(),
+    );
   }
 
   /** Extends our lease on a row we are still sending; false when it is no longer ours. */
@@ -279,26 +291,35 @@ export class OutboxRepo {
    * settles the post itself, through the platform's record, so ours is dropped.
    */
   async markSent(id: number, messageId: string, now: Date, owner: string): Promise<boolean> {
-    return this.settle(id, owner, { state: 'sent', message_id: messageId, last_error: null, updated_at: now.toISOString() });
+    return settled(this.settles.sent.execute(id, owner, now.toISOString(), messageId));
   }
 
   async markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, owner: string): Promise<boolean> {
-    return this.settle(id, owner, { state: 'planned', last_error: error, next_attempt_at: nextAttemptAt.toISOString(), updated_at: now.toISOString() });
+    return settled(this.settles.retry.execute(id, owner, now.toISOString(), error, nextAttemptAt.toISOString()));
   }
 
   async markFailed(id: number, error: string, now: Date, owner: string): Promise<boolean> {
-    return this.settle(id, owner, { state: 'failed', last_error: error, updated_at: now.toISOString() });
+    return settled(this.settles.failed.execute(id, owner, now.toISOString(), error));
   }
 
-  private async settle(id: number, owner: string, set: Updateable<DeliveriesTable>): Promise<boolean> {
-    const r = await this.db
-      .updateTable('deliveries')
-      .set({ ...set, lease_owner: null, lease_until: null })
-      .where('id', '=', id)
-      .where('state', '=', 'sending')
-      .where('lease_owner', '=', owner)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  /** The three settles, compiled once: one runs for every message sent. */
+  private settlesFor() {
+    const settle = (id: number, owner: string, stamp: string, set: Updateable<DeliveriesTable>) =>
+      this.db
+        .updateTable('deliveries')
+        .set({ ...set, updated_at: stamp, lease_owner: null, lease_until: null })
+        .where('id', '=', id)
+        .where('state', '=', 'sending')
+        .where('lease_owner', '=', owner);
+    return {
+      sent: new CompiledOnce(this.db, 4, (id: number, owner: string, stamp: string, messageId: string) =>
+        settle(id, owner, stamp, { state: 'sent', message_id: messageId, last_error: null }),
+      ),
+      retry: new CompiledOnce(this.db, 5, (id: number, owner: string, stamp: string, error: string, at: string) =>
+        settle(id, owner, stamp, { state: 'planned', last_error: error, next_attempt_at: at }),
+      ),
+      failed: new CompiledOnce(this.db, 4, (id: number, owner: string, stamp: string, error: string) => settle(id, owner, stamp, { state: 'failed', last_error: error })),
+    };
   }
 
   /**
@@ -417,6 +438,11 @@ function orphaned(ownerCol: string, untilCol: string, stamp: string): Expression
   const owner = sql.ref(ownerCol);
   const until = sql.ref(untilCol);
   return sql<SqlBool>`(${until} is null or ${until} < ${stamp} or ${owner} is null or ${owner} not in (select id from instances))`;
+}
+
+/** Whether a settle applied (it updates nothing when the row was taken over). */
+async function settled(r: Promise<{ numAffectedRows?: bigint }>): Promise<boolean> {
+  return Number((await r).numAffectedRows ?? 0) > 0;
 }
 
 function idsOfPapers(rows: ReadonlyArray<{ paper_id: string | null }>): Set<string> {
