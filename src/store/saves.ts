@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { TeamPaperCounts } from './team-counts.ts';
 
 export interface SavedPaper {
   paperId: string;
@@ -9,7 +10,11 @@ export interface SavedPaper {
 }
 
 export class SavesRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly perPaper: TeamPaperCounts;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.perPaper = new TeamPaperCounts(db, 'saves');
+  }
 
   /** Saves (or re-notes) a paper for a user; returns whether it was new. */
   async save(teamId: number, userId: string, paperId: string, note: string | null, now: Date): Promise<boolean> {
@@ -65,15 +70,7 @@ export class SavesRepo {
 
   /** How many team members saved each paper. */
   async counts(teamId: number, paperIds: readonly string[]): Promise<Map<string, number>> {
-    if (paperIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('saves')
-      .select(['paper_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('team_id', '=', teamId)
-      .where('paper_id', 'in', [...paperIds])
-      .groupBy('paper_id')
-      .execute();
-    return new Map(rows.map((r) => [r.paper_id, Number(r.n)]));
+    return this.perPaper.of(teamId, paperIds);
   }
 
   async savedBy(teamId: number, userId: string, paperIds: readonly string[]): Promise<Set<string>> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { TeamPaperCounts } from './team-counts.ts';
 
 export interface VoteState {
   voted: boolean;
@@ -8,7 +9,11 @@ export interface VoteState {
 }
 
 export class VotesRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly perPaper: TeamPaperCounts;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.perPaper = new TeamPaperCounts(db, 'votes');
+  }
 
   /** Sets a user's vote (idempotent: a reaction delivered twice counts once). */
   async set(teamId: number, userId: string, paperId: string, on: boolean, now: Date): Promise<VoteState> {
@@ -53,15 +58,7 @@ export class VotesRepo {
 
   /** Team vote counts for the given papers (absent = 0). */
   async counts(teamId: number, paperIds: readonly string[]): Promise<Map<string, number>> {
-    if (paperIds.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('votes')
-      .select(['paper_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('team_id', '=', teamId)
-      .where('paper_id', 'in', [...paperIds])
-      .groupBy('paper_id')
-      .execute();
-    return new Map(rows.map((r) => [r.paper_id, Number(r.n)]));
+    return this.perPaper.of(teamId, paperIds);
   }
 
   /** Which of the papers this user has voted for. */
