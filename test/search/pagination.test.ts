@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/search/query.ts';
 import type { OpenStoreOptions, Store } from '../../src/store/store.ts';
 import { storeWith } from './hand-made-papers.ts';
-import { syntheticPapers } from './synthetic-papers.ts';
+import { reference, syntheticPapers } from './synthetic-papers.ts';
 
 const PAPERS = syntheticPapers(300);
 const PAGE = 7;
@@ -77,3 +77,23 @@ describe('when every word is common', () => {
     await store.close();
   });
 });
+
+describe('a recency window', () => {
+  // On PostgreSQL a query with many matches is looked for first among the newest papers (a date
+  // range ANDed with the GIN index), then everywhere when that range holds too few: the window
+  // must be the newest matches by the papers' own date either way, common words and rare.
+  it.each(['model', 'language', 'graph', 'diffusion OR mamba', 'language -vision', 'the of'])('%s: ranks exactly its newest matches by date', async (text) => {
+    const store = await storeWith(PAPERS, { fts: { fullRankLimit: 12, window: 10 } });
+    const q = parseSearchQuery(text);
+    const all = reference(q, PAPERS);
+    expect(all.length, text).toBeGreaterThan(12);
+    const stored = new Map(PAPERS.map((p, i) => [p.id, i]));
+    const day = (id: string) => PAPERS[stored.get(id)!]!.publishedAt!.slice(0, 10);
+    const newest = [...all].sort((a, b) => day(b).localeCompare(day(a)) || stored.get(b)! - stored.get(a)!).slice(0, 10);
+    const page = await store.search.search({ ...q, titleKey: null }, { limit: 1000, offset: 0 });
+    expect(page.window).toBe(10);
+    expect([...page.ids].sort(), text).toEqual([...newest].sort());
+    await store.close();
+  });
+});
+
