@@ -86,13 +86,15 @@ export class TsSearchIndex implements SearchIndex {
     const size = await this.size();
     const estimates = await this.clauseEstimates(q);
     const { fullRankLimit, window, commonShare, recentPapers } = this.tuning;
+    // Names alone are listed newest first until the page is full: a walk down the date index
+    // passes about depth x papers / matches papers, a GIN scan reads every match.
+    if (byAuthorOnly(q)) return this.listByAuthor(q, want, size > want.depth && Math.min(...estimates) > Math.sqrt(want.depth * size));
     if (size > recentPapers && estimates.length > 0 && estimates.every((e) => e > commonShare * size)) return this.listRecent(q, want);
     // A wrong guess costs a walk through every paper for a rare word, or a GIN scan of half the
     // store for a common one. The GIN scan costs per match, the newest-first walk per paper
     // passed (take x papers / matches): they break even at sqrt(take x papers) matches.
     const take = Math.max(fullRankLimit + 1, window);
     const walk = size > take && (estimates.length === 0 || Math.min(...estimates) > Math.sqrt(take * size));
-    if (byAuthorOnly(q)) return this.listByAuthor(q, want, walk);
     if (size > take && estimates.length > 0 && Math.min(...estimates) > 2 * take) {
       // More matches than are ranked: look first among the newest papers that should hold
       // `take` of them (1.5 times what the estimate says), where PostgreSQL ANDs the GIN index's
