@@ -118,10 +118,12 @@ export class TsSearchIndex implements SearchIndex {
   /**
    * The matches, newest first by their own day, up to one more than can be ranked whole: the
    * walk stops there, so a query matching half the store costs what one matching a few thousand
-   * does (`walk`: down the date index, testing each paper; else a GIN scan, then a sort; the
-   * other way is ruled out by ordering on an expression the date index cannot give). ts_rank_cd
+   * does (`walk`: down the date index, testing each paper; `gin`: a GIN scan, then a sort, the
+   * walk ruled out by ordering on an expression the date index cannot give; `range`: the same
+   * from `floor`'s day on, which PostgreSQL answers by ANDing the GIN and date indexes). ts_rank_cd
    * then orders what was kept (all of them, or the `window` newest when there were more than
-   * `fullRankLimit`), in the same statement: only the best `depth` rows come back.
+   * `fullRankLimit`), in the same statement: only the best `depth` rows come back. `matched`:
+   * how many were kept (at most `take`).
    */
   private async rankNewest(q: SearchQuery, want: Want, how: 'walk' | 'gin' | 'range', floor: string | null): Promise<Ranked & { matched: number }> {
     const { fullRankLimit, window } = this.tuning;

@@ -46,9 +46,9 @@ export interface FtsTuning {
   /** At most this many ranked papers are checked for the common words of a query (one lookup per paper and clause). */
   checkBudget: number;
   /**
-   * At most this many clauses are scored: of a longer query (a title typed whole), the rarest
-   * single words beyond these are matched and checked, not weighed (bm25() reads a word's whole
-   * doclist to weigh it, about a millisecond each for middling words at a million papers).
+   * At most this many clauses are scored: of a longer query (a title typed whole), the
+   * commonest single words beyond these are matched and checked, not weighed (bm25() reads a
+   * word's whole doclist to weigh it, about a millisecond each for middling words at a million papers).
    */
   maxScoredClauses: number;
 }
