@@ -93,9 +93,11 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
     PAPERBOY_LOG_LEVEL: 'info',
     PAPERBOY_DIGEST_CONCURRENCY: String(o.concurrency),
     PAPERBOY_INGEST_INTERVAL_MIN: '1440',
+    // Any free port for /healthz and /metrics: several bots run side by side.
+    PAPERBOY_PORT: '0',
     // No network: the sources are a closed port (the papers are already in the store).
     HF_API_URL: 'http://127.0.0.1:9',
-    ...(discord ? { DISCORD_TOKEN, DISCORD_APP_ID, DISCORD_API_URL: discord.apiUrl } : { SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: 'fanout-signing-secret', SLACK_API_URL: slack!.apiUrl, PAPERBOY_PORT: '0' }),
+    ...(discord ? { DISCORD_TOKEN, DISCORD_APP_ID, DISCORD_API_URL: discord.apiUrl } : { SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_SIGNING_SECRET: 'fanout-signing-secret', SLACK_API_URL: slack!.apiUrl }),
   };
   const readyMessage = discord ? 'discord ready' : 'slack adapter started';
   const expected = o.channels * MESSAGES_PER_CHANNEL;
@@ -106,7 +108,12 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
   const bots: BenchBot[] = [];
   let figures: FanoutFigures;
   try {
-    for (let i = 0; i < o.instances; i++) bots.push(startBot(env, join(o.workDir, `bot-${o.platform}-${o.instances}x-${i}.log`), readyMessage));
+    for (let i = 0; i < o.instances; i++) {
+      // Several bots on one Discord token run as shards of it, one each (README, "Hosting"): the
+      // gateway refuses a shard identified twice. Any of them may post to any channel.
+      const shards: Record<string, string> = discord && o.instances > 1 ? { PAPERBOY_DISCORD_SHARDS: String(o.instances), PAPERBOY_DISCORD_SHARD_IDS: String(i) } : {};
+      bots.push(startBot({ ...env, ...shards }, join(o.workDir, `bot-${o.platform}-${o.instances}x-${i}.log`), readyMessage));
+    }
     const readyAt = Math.min(...(await Promise.all(bots.map((b) => b.ready))));
     const cpuAtReady = bots.map((b) => b.cpuSeconds());
     let firstAt: number | null = null;
