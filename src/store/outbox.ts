@@ -1,14 +1,10 @@
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
 import { CompiledOnce } from './compiled-once.ts';
+import { claimedColumns, renewLease, whileHeld, type Lease } from './leases.ts';
 import type { Database, DeliveriesTable, DeliveryRow, DigestKind, DigestRow } from './schema.ts';
 
-/** A claim's holder and until when it holds it. */
-export interface Lease {
-  /** The instance id (InstanceIdentity.id). */
-  owner: string;
-  until: Date;
-}
+export type { Lease } from './leases.ts';
 
 export interface DigestDraft {
   channelId: number;
@@ -234,15 +230,7 @@ export class OutboxRepo {
     return new CompiledOnce(this.db, 4, (channelId: number, stamp: string, owner: string, until: string) =>
       this.db
         .updateTable('deliveries')
-        .set((eb) => ({
-          state: 'sending',
-          attempts: eb('attempts', '+', 1),
-          // The first claim's time: how far back a retry's platform check must look.
-          claimed_at: eb.fn.coalesce('claimed_at', eb.val(stamp)),
-          lease_owner: owner,
-          lease_until: until,
-          updated_at: stamp,
-        }))
+        .set(claimedColumns(stamp, owner, until))
         .where('id', '=', (eb) =>
           eb
             .selectFrom('deliveries as cand')
@@ -275,15 +263,9 @@ export class OutboxRepo {
 
   /** Extends our lease on a row we are still sending; false when it is no longer ours. */
   async renewLease(id: number, lease: Lease): Promise<boolean> {
-    const r = await this.db
-      .updateTable('deliveries')
-      .set({ lease_until: lease.until.toISOString() })
-      .where('id', '=', id)
-      .where('state', '=', 'sending')
-      .where('lease_owner', '=', lease.owner)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return renewLease(this.db, 'deliveries', id, lease);
   }
+
 
   /**
    * The settles below apply only while `owner` still holds the row (state 'sending', our
@@ -305,12 +287,7 @@ export class OutboxRepo {
   /** The three settles, compiled once: one runs for every message sent. */
   private settlesFor() {
     const settle = (id: number, owner: string, stamp: string, set: Updateable<DeliveriesTable>) =>
-      this.db
-        .updateTable('deliveries')
-        .set({ ...set, updated_at: stamp, lease_owner: null, lease_until: null })
-        .where('id', '=', id)
-        .where('state', '=', 'sending')
-        .where('lease_owner', '=', owner);
+      whileHeld(this.db, 'deliveries', id, owner).set({ ...set, updated_at: stamp, lease_owner: null, lease_until: null });
     return {
       sent: new CompiledOnce(this.db, 4, (id: number, owner: string, stamp: string, messageId: string) =>
         settle(id, owner, stamp, { state: 'sent', message_id: messageId, last_error: null }),

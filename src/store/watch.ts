@@ -1,7 +1,7 @@
 import { sql, type Expression, type Kysely, type SqlBool, type Updateable } from 'kysely';
 import type { IngestItem } from '../domain/paper.ts';
 import { watchChanges, type WatchChange, type WatchedState } from '../watch/changes.ts';
-import type { Lease } from './outbox.ts';
+import { claimedColumns, renewLease, whileHeld, type Lease } from './leases.ts';
 import type { Database, WatchEventKind, WatchNoticeRow, WatchNoticesTable } from './schema.ts';
 
 /** A change to a paper, for the reading list. */
@@ -91,14 +91,7 @@ export class WatchRepo {
     const stamp = now.toISOString();
     const row = await this.db
       .updateTable('watch_notices')
-      .set((eb) => ({
-        state: 'sending',
-        attempts: eb('attempts', '+', 1),
-        claimed_at: eb.fn.coalesce('claimed_at', eb.val(stamp)),
-        lease_owner: lease.owner,
-        lease_until: lease.until.toISOString(),
-        updated_at: stamp,
-      }))
+      .set(claimedColumns(stamp, lease.owner, lease.until.toISOString()))
       .where('id', '=', (eb) =>
         eb
           .selectFrom('watch_notices as cand')
@@ -128,15 +121,9 @@ export class WatchRepo {
   }
 
   async renewLease(id: number, lease: Lease): Promise<boolean> {
-    const r = await this.db
-      .updateTable('watch_notices')
-      .set({ lease_until: lease.until.toISOString() })
-      .where('id', '=', id)
-      .where('state', '=', 'sending')
-      .where('lease_owner', '=', lease.owner)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+    return renewLease(this.db, 'watch_notices', id, lease);
   }
+
 
   markSent(id: number, messageId: string, now: Date, owner: string): Promise<boolean> {
     return this.settle(id, owner, { state: 'sent', message_id: messageId, last_error: null, updated_at: now.toISOString() });
@@ -152,13 +139,7 @@ export class WatchRepo {
   }
 
   private async settle(id: number, owner: string, set: Updateable<WatchNoticesTable>): Promise<boolean> {
-    const r = await this.db
-      .updateTable('watch_notices')
-      .set({ ...set, lease_owner: null, lease_until: null })
-      .where('id', '=', id)
-      .where('state', '=', 'sending')
-      .where('lease_owner', '=', owner)
-      .executeTakeFirst();
+    const r = await whileHeld(this.db, 'watch_notices', id, owner).set({ ...set, lease_owner: null, lease_until: null }).executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
