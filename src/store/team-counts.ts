@@ -18,10 +18,14 @@ export class TeamPaperCounts {
     );
   }
 
+  async ofOne(teamId: number, paperId: string): Promise<number> {
+    return Number((await this.one.execute(teamId, paperId)).rows[0]?.n ?? 0);
+  }
+
   async of(teamId: number, paperIds: readonly string[]): Promise<Map<string, number>> {
     if (paperIds.length === 0) return new Map();
     if (paperIds.length === 1) {
-      const n = Number((await this.one.execute(teamId, paperIds[0]!)).rows[0]?.n ?? 0);
+      const n = await this.ofOne(teamId, paperIds[0]!);
       return n > 0 ? new Map([[paperIds[0]!, n]]) : new Map();
     }
     const rows = await this.db

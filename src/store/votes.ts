@@ -47,13 +47,7 @@ export class VotesRepo {
   }
 
   async count(teamId: number, paperId: string): Promise<number> {
-    const r = await this.db
-      .selectFrom('votes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('team_id', '=', teamId)
-      .where('paper_id', '=', paperId)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return this.perPaper.ofOne(teamId, paperId);
   }
 
   /** Team vote counts for the given papers (absent = 0). */
