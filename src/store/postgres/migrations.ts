@@ -322,9 +322,10 @@ export const postgresMigrations: Record<string, Migration> = {
   },
   // Mirrors SQLite's 0008 (migration-0008-author-variants-feeds.ts): author names indexed with
   // their initials aliases (every search document rewritten), and channels' Atom feed tokens.
+  // (Its rewrite of every search document now happens once, in 0010, which a store upgrading
+  // past this one always runs after it: the rewrite writes 0010's column.)
   '0006_author_variants_feeds': {
     async up(db: Kysely<any>) {
-      await reindexAllDocs(db);
       await sql`CREATE TABLE channel_feeds (
         channel_id integer PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
         token text NOT NULL UNIQUE,
@@ -373,6 +374,20 @@ export const postgresMigrations: Record<string, Migration> = {
         CONSTRAINT recaps_channel_week UNIQUE (channel_id, week)
       )`.execute(db);
       await sql`CREATE INDEX recaps_delivery ON recaps (delivery_id)`.execute(db);
+    },
+  },
+  // Search documents PostgreSQL answers from the GIN index alone (search-doc.ts): author words
+  // become marked lexemes of their own, so a plain word's tsquery needs no weights; and whether a
+  // paper has a published date sits beside its day, so `since:` needs no join with papers. Every
+  // search row is rewritten, with the GIN index dropped meanwhile: one index build costs a
+  // fraction of a million rows' index updates.
+  '0010_unweighted_search': {
+    async up(db: Kysely<any>) {
+      await sql`ALTER TABLE papers_search ADD COLUMN dated boolean NOT NULL DEFAULT false`.execute(db);
+      await sql`DROP INDEX papers_search_doc`.execute(db);
+      await reindexAllDocs(db);
+      await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(db);
+      await sql`CREATE INDEX papers_search_doc ON papers_search USING gin (doc)`.execute(db);
     },
   },
 };

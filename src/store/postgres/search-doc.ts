@@ -1,14 +1,16 @@
 import type { Term } from '../../search/query.ts';
-import { authorIndexWords, authorPhrases, nameWords } from '../../search/author-names.ts';
+import { ALIAS_MARK, authorIndexWords, authorPhrases, nameWords } from '../../search/author-names.ts';
 import { foldedWords, stem } from '../../search/words.ts';
 
 /**
  * PostgreSQL's tsvector and tsquery values for our search, written as their text forms. The
  * words are SQLite's (src/search/words.ts mirrors FTS5's `porter unicode61 remove_diacritics 2`):
  * folded, Porter-stemmed except in author names (indexed with their initials aliases,
- * author-names.ts), no stop words. Weights tell the fields apart:
- * title A, authors B (unstemmed), keywords C, abstract D; a plain query word is looked up as a
- * stem in A, C and D or as written in B, as SQLite's marked author words are.
+ * author-names.ts), no stop words. Weights tell the fields apart for ranking: title A, authors
+ * B (unstemmed), keywords C, abstract D. Author words are also lexemes of their own (marked, as
+ * SQLite's are), so a plain query word, looked up as a stem in A, C and D or as written in B,
+ * needs no weight in the tsquery: a weighted tsquery makes PostgreSQL recheck every GIN match
+ * against the stored tsvector, an unweighted one (phrases aside) is answered by the index alone.
  */
 
 export interface SearchText {
@@ -34,6 +36,11 @@ const quote = (lexeme: string) => (/['\\]/.test(lexeme) ? `'${lexeme.replace(/\\
 
 const WEIGHTS = ['A', 'B', 'C', 'D'] as const;
 
+/** Appended to an author word (SQLite's AUTHOR_MARK): never part of a folded word, so stems and names never meet. */
+const AUTHOR_MARK = '\uE000';
+/** An author word as a lexeme: marked, unless it is an initials alias (already marked apart). */
+const authorLexeme = (word: string) => (word.endsWith(ALIAS_MARK) ? word : word + AUTHOR_MARK);
+
 /**
  * The tsvector text of a paper. Fields follow each other with a one-position gap, so a
  * phrase never runs from the end of one field into the next. Positions are kept as numbers
@@ -42,10 +49,10 @@ const WEIGHTS = ['A', 'B', 'C', 'D'] as const;
 export function searchDoc(p: SearchText): string {
   const positions = new Map<string, number[]>();
   let at = 0;
-  const add = (words: readonly string[], weight: number, stemmed: boolean) => {
+  const add = (words: readonly string[], weight: number, lexemeOf: (word: string) => string) => {
     for (const w of words) {
       if (at < MAX_POSITION) at++;
-      const lexeme = stemmed ? stem(w) : w;
+      const lexeme = lexemeOf(w);
       if (!fits(lexeme)) continue;
       const list = positions.get(lexeme);
       if (!list) positions.set(lexeme, [at * 4 + weight]);
@@ -53,10 +60,10 @@ export function searchDoc(p: SearchText): string {
     }
     at++;
   };
-  add(foldedWords(p.title), 0, true);
-  add(authorIndexWords(p.authors_text), 1, false);
-  add(foldedWords(p.keywords_text), 2, true);
-  add(foldedWords(p.abstract), 3, true);
+  add(foldedWords(p.title), 0, stem);
+  add(authorIndexWords(p.authors_text), 1, authorLexeme);
+  add(foldedWords(p.keywords_text), 2, stem);
+  add(foldedWords(p.abstract), 3, stem);
   let out = '';
   for (const [lexeme, list] of positions) {
     let entry = `${quote(lexeme)}:`;
@@ -66,8 +73,8 @@ export function searchDoc(p: SearchText): string {
   return out;
 }
 
-/** Words in sequence, each restricted to `weights`. */
-const phrase = (words: readonly string[], weights: string) => words.map((w) => `${quote(w)}:${weights}`).join(' <-> ');
+/** Words in sequence, each restricted to `weights` ('' for anywhere). */
+const phrase = (words: readonly string[], weights: '' | 'A') => words.map((w) => (weights === '' ? quote(w) : `${quote(w)}:${weights}`)).join(' <-> ');
 
 /** The tsquery text of one parsed term (tokens folded as the index folds them). */
 export function termQuery(t: Term): string {
@@ -78,11 +85,12 @@ export function termQuery(t: Term): string {
     case 'title':
       return phrase(stems, 'A');
     case 'authors': {
-      const variants = authorPhrases(t.tokens).filter((v) => v.length > 0).map((v) => phrase(v, 'B'));
+      const variants = authorPhrases(t.tokens).filter((v) => v.length > 0).map((v) => phrase(v.map(authorLexeme), ''));
       return variants.length === 1 ? variants[0]! : `(${variants.join(' | ')})`;
     }
     case 'any':
-      return `(${phrase(stems, 'ACD')} | ${phrase(nameWords(t.tokens.join(' ')), 'B')})`;
+      // A stem is only ever a lexeme of the title, keywords or abstract, a marked word only of the authors.
+      return `(${phrase(stems, '')} | ${phrase(nameWords(t.tokens.join(' ')).map(authorLexeme), '')})`;
   }
 }
 

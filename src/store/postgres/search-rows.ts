@@ -4,7 +4,7 @@ import type { FreshPaper } from '../search-index.ts';
 import { searchDoc } from './search-doc.ts';
 
 /**
- * The search rows (papers_search: seq, day, weighted tsvector) an ingest writes: those of the
+ * The search rows (papers_search: seq, day, dated, weighted tsvector) an ingest writes: those of the
  * papers it inserted (`fresh`, as written) and of those whose text it changed (queued by a
  * trigger, migration 0001; read back). What is stored depends on this file and search-doc.ts
  * only (the benchmark's cache key says so).
@@ -56,6 +56,7 @@ const INDEX_ROWS = 2_000;
 interface DocRows {
   seqs: number[];
   days: string[];
+  dated: boolean[];
   docs: string[];
 }
 
@@ -65,16 +66,17 @@ function docRows(papers: readonly FreshPaper[]): DocRows {
     seqs: papers.map((r) => r.seq),
     // Timestamps are ISO strings in UTC (as written, and as read back: open.ts): the first ten characters are the UTC day.
     days: papers.map((r) => (r.published_at ?? r.first_seen_at).slice(0, 10)),
+    dated: papers.map((r) => r.published_at !== null),
     docs: papers.map(searchDoc),
   };
 }
 
 /** Upserts search rows: one statement, the values as arrays (unnest). */
-async function writeDocs(trx: Kysely<Database>, { seqs, days, docs }: DocRows): Promise<void> {
+async function writeDocs(trx: Kysely<Database>, { seqs, days, dated, docs }: DocRows): Promise<void> {
   if (seqs.length === 0) return;
   await sql`
-    INSERT INTO papers_search (seq, day, doc)
-    SELECT * FROM unnest(${seqs}::integer[], ${days}::date[], ${docs}::tsvector[])
-    ON CONFLICT (seq) DO UPDATE SET day = excluded.day, doc = excluded.doc`.execute(trx);
+    INSERT INTO papers_search (seq, day, dated, doc)
+    SELECT * FROM unnest(${seqs}::integer[], ${days}::date[], ${dated}::boolean[], ${docs}::tsvector[])
+    ON CONFLICT (seq) DO UPDATE SET day = excluded.day, dated = excluded.dated, doc = excluded.doc`.execute(trx);
 }
 

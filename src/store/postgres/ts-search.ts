@@ -133,7 +133,7 @@ export class TsSearchIndex implements SearchIndex {
         -- Only seq and day are sorted: with each paper's tsvector (3 KB) along, a sort of ten
         -- thousand matches spilled to disk. The kept papers' tsvectors are read again to rank.
         SELECT s.seq, s.day
-        FROM t, papers_search s ${q.since ? sql`JOIN papers p ON p.seq = s.seq` : sql``}
+        FROM t, papers_search s
         WHERE s.doc @@ t.q ${floor === null ? sql`` : sql`AND s.day >= ${floor}::date`} ${sinceFilter(q.since)} ${skipFilter(want)}
         ${how === 'walk' ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
         LIMIT ${take}
@@ -174,7 +174,7 @@ export class TsSearchIndex implements SearchIndex {
     const rows = await sql<{ id: string; title: string }>`
       WITH m AS (
         SELECT s.seq, s.day
-        FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s ${q.since ? sql`JOIN papers p ON p.seq = s.seq` : sql``}
+        FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s
         WHERE s.doc @@ t.q ${floor === null ? sql`` : sql`AND s.day >= ${floor}::date`} ${sinceFilter(q.since)} ${skipFilter(want)}
         ORDER BY s.day DESC, s.seq DESC
         LIMIT ${commonWindow + 1}
@@ -212,10 +212,10 @@ function skipFilter(want: Want): RawBuilder<unknown> {
 }
 
 /**
- * Published on or after the day, as on SQLite (papers without a date are left out). The bound
- * on the paper's own day is implied by it (that day is the published one when there is one) and
- * stops the newest-first walk at the day instead of the end of the index.
+ * Published on or after the day, as on SQLite (papers without a date are left out): a dated
+ * paper's own day is its published day (in UTC, as `since:` means). Read from the search row
+ * alone, so the newest-first walk stops at the day and no paper is joined before the LIMIT.
  */
 function sinceFilter(since: string | null): RawBuilder<unknown> {
-  return since ? sql`AND p.published_at >= ${since}::timestamptz AND s.day >= ${since}::date` : sql``;
+  return since ? sql`AND s.dated AND s.day >= ${since}::date` : sql``;
 }
