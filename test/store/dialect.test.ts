@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { parseSearchQuery } from '../../src/search/query.ts';
@@ -34,6 +35,13 @@ describe('the store dialect', () => {
     const find = async (text: string) => (await store.search.search(parseSearchQuery(text), { limit: 5, offset: 0 })).ids;
     expect(await find('wombat')).toEqual(['2608.00002']);
     expect(await find('quokka')).toEqual([]);
+  });
+
+  it.skipIf(TEST_DIALECT !== 'postgres')('runs PostgreSQL sessions in UTC and without JIT (compiling cost a search tens of ms)', async () => {
+    store = await openTestStore();
+    const setting = async (name: string) => (await sql<{ v: string }>`SELECT current_setting(${name}) AS v`.execute(store.db)).rows[0]!.v;
+    expect(await setting('TimeZone')).toBe('UTC');
+    expect(await setting('jit')).toBe('off');
   });
 });
 

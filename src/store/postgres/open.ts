@@ -34,7 +34,10 @@ const types = {
 /** Opens a pool on the PostgreSQL database at `url` and migrates it to the latest schema. */
 export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresHandle> {
   // Sessions in UTC: a day such as `since:2026-08-01` compared with a timestamptz means midnight UTC, as on SQLite.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types, options: '-c TimeZone=UTC' });
+  // No JIT: the planner prices a full-text query over a large store above jit_above_cost (its
+  // match estimates for a tsquery are rough), and compiling then took about 40 ms of a search
+  // that runs in a few: our statements are short, JIT pays off only for long analytic scans.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types, options: '-c TimeZone=UTC -c jit=off' });
   // An idle connection the server closes (a restart, a terminated backend) is an 'error' event on
   // the pool: without a listener it would crash the process. The pool drops that client; the
   // next query opens a new one, or fails with an error its caller handles.
