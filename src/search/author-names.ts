@@ -31,15 +31,17 @@ export function nameWords(text: string): string[] {
 /** `authors_text` holds the authors joined by "; " (papers.ts). */
 const AUTHOR_SEPARATOR = /[;\n]/;
 
+/** Each author's name as indexed: its words, and its initials alias (none for a one-word name). */
+export function authorNames(authorsText: string): Array<{ words: string[]; alias: string[] }> {
+  return authorsText.split(AUTHOR_SEPARATOR).map((author) => {
+    const words = nameWords(author);
+    return { words, alias: words.length >= 2 ? [initialOf(words[0]!) + ALIAS_MARK, words[words.length - 1]! + ALIAS_MARK] : [] };
+  });
+}
+
 /** The words an authors field is indexed as: each author's words, then its initials alias. */
 export function authorIndexWords(authorsText: string): string[] {
-  const out: string[] = [];
-  for (const author of authorsText.split(AUTHOR_SEPARATOR)) {
-    const words = nameWords(author);
-    out.push(...words);
-    if (words.length >= 2) out.push(initialOf(words[0]!) + ALIAS_MARK, words[words.length - 1]! + ALIAS_MARK);
-  }
-  return out;
+  return authorNames(authorsText).flatMap((a) => [...a.words, ...a.alias]);
 }
 
 /**

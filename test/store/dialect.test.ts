@@ -37,11 +37,12 @@ describe('the store dialect', () => {
     expect(await find('quokka')).toEqual([]);
   });
 
-  it.skipIf(TEST_DIALECT !== 'postgres')('runs PostgreSQL sessions in UTC and without JIT (compiling cost a search tens of ms)', async () => {
+  it.skipIf(TEST_DIALECT !== 'postgres')('runs PostgreSQL sessions in UTC, without JIT or parallel workers (each cost a search tens of ms)', async () => {
     store = await openTestStore();
     const setting = async (name: string) => (await sql<{ v: string }>`SELECT current_setting(${name}) AS v`.execute(store.db)).rows[0]!.v;
     expect(await setting('TimeZone')).toBe('UTC');
     expect(await setting('jit')).toBe('off');
+    expect(await setting('max_parallel_workers_per_gather')).toBe('0');
   });
 });
 

@@ -9,8 +9,8 @@ import { createTestDatabase, dropTestDatabase, TEST_DIALECT } from '../support/t
 
 /*
  * Upgrade (PostgreSQL 0010): search rows written before it, with author words weighted B but
- * unmarked and no `dated` column, are rewritten: afterwards an author is found by name and not
- * by a word of someone's abstract, `since:` leaves undated papers out, and the GIN index is back.
+ * unmarked and no `dated` column, are rewritten: afterwards an author is found by name (a full
+ * name by the pair lexemes of its neighbouring words) and not by a word of someone's abstract, `since:` leaves undated papers out, and the GIN index is back.
  */
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -50,12 +50,13 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('search rows are rewritten on upgra
     expect(before.rows.map((r) => r.seq)).toEqual([1, 3]);
 
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    const rows = await sql<{ seq: number; dated: boolean; authors: boolean }>`
-      SELECT seq, dated, doc @@ ${'smith\uE000'}::text::tsquery AS authors FROM papers_search ORDER BY seq`.execute(db);
+    // Author words are lexemes of their own, and so is each pair of neighbours in one name.
+    const rows = await sql<{ seq: number; dated: boolean; surname: boolean; name: boolean }>`
+      SELECT seq, dated, doc @@ ${"'smith\uE000'"}::tsquery AS surname, doc @@ ${"'jane smith\uE000'"}::tsquery AS name FROM papers_search ORDER BY seq`.execute(db);
     expect(rows.rows).toEqual([
-      { seq: 1, dated: true, authors: true },
-      { seq: 2, dated: true, authors: false },
-      { seq: 3, dated: false, authors: true },
+      { seq: 1, dated: true, surname: true, name: true },
+      { seq: 2, dated: true, surname: false, name: false },
+      { seq: 3, dated: false, surname: true, name: false },
     ]);
     const index = await sql<{ def: string }>`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'papers_search_doc'`.execute(db);
     expect(index.rows.map((r) => r.def)).toEqual([expect.stringContaining('USING gin (doc)')]);
@@ -64,6 +65,8 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('search rows are rewritten on upgra
     const found = async (q: string) => (await store!.search.search(parseSearchQuery(q), { limit: 10, offset: 0 })).ids.sort();
     expect(await found('author:smith')).toEqual(['2606.00001', '2606.00003']);
     expect(await found('author:"J. Smith"')).toEqual(['2606.00001']);
+    expect(await found('author:"Jane Smith"')).toEqual(['2606.00001']);
+    expect(await found('author:"Bo Smith"')).toEqual(['2606.00003']);
     // A plain word is a title, keyword or abstract word or an author's name, as on SQLite.
     expect(await found('smith')).toEqual(['2606.00001', '2606.00002', '2606.00003']);
     expect(await found('agents since:2026-06-01')).toEqual(['2606.00001']);

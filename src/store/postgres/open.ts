@@ -34,10 +34,11 @@ const types = {
 /** Opens a pool on the PostgreSQL database at `url` and migrates it to the latest schema. */
 export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresHandle> {
   // Sessions in UTC: a day such as `since:2026-08-01` compared with a timestamptz means midnight UTC, as on SQLite.
-  // No JIT: the planner prices a full-text query over a large store above jit_above_cost (its
-  // match estimates for a tsquery are rough), and compiling then took about 40 ms of a search
-  // that runs in a few: our statements are short, JIT pays off only for long analytic scans.
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types, options: '-c TimeZone=UTC -c jit=off' });
+  // No JIT and no parallel workers: the planner prices a full-text query over a large store
+  // high (its match estimates for a tsquery are rough), then compiled it (about 40 ms) or
+  // started two workers (about 25 ms) for a search that runs in a few. Our statements are
+  // short; both pay off only for long analytic scans.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize, types, options: '-c TimeZone=UTC -c jit=off -c max_parallel_workers_per_gather=0' });
   // An idle connection the server closes (a restart, a terminated backend) is an 'error' event on
   // the pool: without a listener it would crash the process. The pool drops that client; the
   // next query opens a new one, or fails with an error its caller handles.

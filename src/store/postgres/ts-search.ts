@@ -34,9 +34,11 @@ export interface TsTuning {
   commonWindow: number;
   /** Such a query of more than one common word looks among this many newest papers only. */
   recentPapers: number;
+  /** A paper tested on the walk down the date index (its document read from TOAST) costs this many matches read from a GIN scan. */
+  walkCost: number;
 }
 
-export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000, commonShare: 0.05, commonWindow: 500, recentPapers: 10_000 };
+export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000, commonShare: 0.05, commonWindow: 500, recentPapers: 10_000, walkCost: 40 };
 
 export class TsSearchIndex implements SearchIndex {
   private readonly tuning: TsTuning;
@@ -70,72 +72,58 @@ export class TsSearchIndex implements SearchIndex {
 
   /**
    * Each clause's estimated matches, from the store's own vocabulary (PostgreSQL's planner
-   * guesses a tsquery's matches poorly: weights and phrases defeat its statistics): an OR's
-   * terms summed, a phrase's rarest word.
+   * guesses a tsquery's matches poorly: phrases defeat its statistics): an OR's terms summed, a
+   * phrase's rarest word, a word's papers summed over the written words that stem to it (an
+   * over-count where a paper holds several forms). A name's words count as written.
    */
   private async clauseEstimates(q: SearchQuery): Promise<number[]> {
-    const stemsOf = (t: Term) => (t.field === 'authors' ? foldedWords(t.tokens.join(' ')) : foldedWords(t.tokens.join(' ')).map(stem));
-    const all = [...new Set(q.must.flat().flatMap(stemsOf))];
+    const lexemesOf = (t: Term) => (t.field === 'authors' ? foldedWords(t.tokens.join(' ')) : foldedWords(t.tokens.join(' ')).map(stem));
+    const all = [...new Set(q.must.flat().flatMap(lexemesOf))];
     if (all.length === 0) return [];
-    const df = new Map((await STEM_DF_SQL(all).execute(this.db)).rows.map((r) => [r.stem, Number(r.df)]));
-    const term = (t: Term) => Math.min(...stemsOf(t).map((w) => df.get(w) ?? 0));
+    const forms = (await STEM_FORMS_SQL(all).execute(this.db)).rows;
+    const dfOf = (lexeme: string, asWritten: boolean) =>
+      forms.reduce((n, f) => (f.prefix === lexeme && (asWritten ? f.word === lexeme : stem(f.word) === lexeme) ? n + Number(f.df) : n), 0);
+    const term = (t: Term) => Math.min(...lexemesOf(t).map((w) => dfOf(w, t.field === 'authors')));
     return q.must.map((c) => c.reduce((n, t) => n + term(t), 0));
   }
 
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
     const size = await this.size();
     const estimates = await this.clauseEstimates(q);
-    const { fullRankLimit, window, commonShare, recentPapers } = this.tuning;
-    // Names alone are listed newest first until the page is full: a walk down the date index
-    // passes about depth x papers / matches papers, a GIN scan reads every match.
-    if (byAuthorOnly(q)) return this.listByAuthor(q, want, size > want.depth && Math.min(...estimates) > Math.sqrt(want.depth * size));
-    if (size > recentPapers && estimates.length > 0 && estimates.every((e) => e > commonShare * size)) return this.listRecent(q, want);
-    // A wrong guess costs a walk through every paper for a rare word, or a GIN scan of half the
-    // store for a common one. The GIN scan costs per match, the newest-first walk per paper
-    // passed (take x papers / matches): they break even at sqrt(take x papers) matches.
+    const { fullRankLimit, window, commonShare, recentPapers, walkCost } = this.tuning;
+    const common = estimates.length > 0 && estimates.every((e) => e > commonShare * size);
+    // Names alone are listed newest first until the page is full. A surname alone in a good
+    // share of the store is soonest found down the date index; any other name, and every full
+    // name (its words meet far more rarely than each occurs), through the GIN index.
+    if (byAuthorOnly(q)) return this.listByAuthor(q, want, size > recentPapers && common && q.must.flat().every((t) => t.tokens.length === 1));
+    if (size > recentPapers && common) return this.listRecent(q, want);
+    // A GIN scan costs per match (a narrow row read for its day), a walk down the date index
+    // per paper passed (take x papers / matches), each paper's document read from TOAST to test
+    // it, walkCost times a match's price: they break even at sqrt(walkCost x take x papers) matches.
     const take = Math.max(fullRankLimit + 1, window);
-    const walk = size > take && (estimates.length === 0 || Math.min(...estimates) > Math.sqrt(take * size));
-    if (size > take && estimates.length > 0 && Math.min(...estimates) > 2 * take) {
-      // More matches than are ranked: look first among the newest papers that should hold
-      // `take` of them (1.5 times what the estimate says), where PostgreSQL ANDs the GIN index's
-      // matches with the date index's range and reads only the papers in both. A GIN scan of
-      // every match reads every matching paper (39,000 for "compact" at 1M papers: 0.3 s),
-      // a walk down the date index every paper passed. The count is rounded up to a power of
-      // two, so that queries share floors.
-      const n = 2 ** Math.ceil(Math.log2((1.5 * take * size) / Math.min(...estimates)));
-      // A range of more than a quarter of the store would save little over the GIN scan.
-      const floor = n <= size / 4 ? await this.floorDay(n) : null;
-      if (floor !== null) {
-        const ranked = await this.rankNewest(q, want, 'range', floor);
-        if (ranked.matched >= take) return ranked;
-        // Fewer there than thought (words that rarely meet): every match, through the GIN index.
-        return this.rankNewest(q, want, 'gin', null);
-      }
-    }
-    return this.rankNewest(q, want, walk ? 'walk' : 'gin', null);
+    const walk = size > take && (estimates.length === 0 || Math.min(...estimates) > Math.sqrt(walkCost * take * size));
+    return this.rankNewest(q, want, walk);
   }
 
   /**
    * The matches, newest first by their own day, up to one more than can be ranked whole: the
    * walk stops there, so a query matching half the store costs what one matching a few thousand
-   * does (`walk`: down the date index, testing each paper; `gin`: a GIN scan, then a sort, the
-   * walk ruled out by ordering on an expression the date index cannot give; `range`: the same
-   * from `floor`'s day on, which PostgreSQL answers by ANDing the GIN and date indexes). ts_rank_cd
-   * then orders what was kept (all of them, or the `window` newest when there were more than
-   * `fullRankLimit`), in the same statement: only the best `depth` rows come back. `matched`:
-   * how many were kept (at most `take`).
+   * does (`walk`: down the date index, testing each paper; else a GIN scan, then a sort, the
+   * walk ruled out by ordering on an expression the date index cannot give). ts_rank_cd then
+   * orders what was kept (all of them, or the `window` newest when there were more than
+   * `fullRankLimit`), in the same statement: only the best `depth` rows come back.
    */
-  private async rankNewest(q: SearchQuery, want: Want, how: 'walk' | 'gin' | 'range', floor: string | null): Promise<Ranked & { matched: number }> {
+  private async rankNewest(q: SearchQuery, want: Want, walk: boolean): Promise<Ranked> {
     const { fullRankLimit, window } = this.tuning;
     const take = Math.max(fullRankLimit + 1, window);
     const rows = await sql<{ id: string; total: string }>`
       WITH t AS (SELECT ${queryText(q.must, q.not)}::tsquery AS q), m AS (
-        -- Only seq and day are sorted: with each paper's tsvector (3 KB) along, a sort of ten
-        -- thousand matches spilled to disk. The kept papers' tsvectors are read again to rank.
+        -- Only seq and day are read and sorted: each match's narrow row, its document (in TOAST)
+        -- left alone; the kept papers' documents are read to rank.
         SELECT s.seq, s.day
         FROM t, papers_search s
-        WHERE s.doc @@ t.q ${floor === null ? sql`` : sql`AND s.day >= ${floor}::date`} ${sinceFilter(q.since)} ${skipFilter(want)}
-        ${how === 'walk' ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
+        WHERE s.doc @@ t.q ${sinceFilter(q.since)} ${skipFilter(want)}
+        ${walk ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
         LIMIT ${take}
       ), n AS (
         SELECT m.*, row_number() OVER (ORDER BY m.day DESC, m.seq DESC) AS k, count(*) OVER () AS total FROM m
@@ -148,7 +136,7 @@ export class TsSearchIndex implements SearchIndex {
       -- Ties keep the newest first; papers are read only for the rows returned.
       SELECT p.id, best.total FROM best JOIN papers p ON p.seq = best.seq ORDER BY best.r DESC, best.day DESC, best.seq DESC`.execute(this.db);
     const matched = rows.rows.length > 0 ? Number(rows.rows[0]!.total) : 0;
-    return { ids: rows.rows.map((r) => r.id), window: matched > fullRankLimit ? window : null, matched };
+    return { ids: rows.rows.map((r) => r.id), window: matched > fullRankLimit ? window : null };
   }
 
   /** Only author names asked for: every match newest first, unranked (as on SQLite: BM25 would have nothing to weigh). */
@@ -200,12 +188,15 @@ export class TsSearchIndex implements SearchIndex {
 }
 
 /**
- * Papers holding a word of `stem`'s: the words that start with it, summed (over-counts: a
- * longer word with the same start is counted too, which only errs towards the walk).
+ * A Porter stem is the start of every word it comes from, and Porter takes off at most a few
+ * letters (longer chains, as "generalizations" to "gener", are rare): the candidates' words.
  */
-const STEM_DF_SQL = (stems: string[]) => sql<{ stem: string; df: string }>`
-  SELECT w.stem, (SELECT COALESCE(sum(df), 0) FROM words WHERE word >= w.stem AND word < w.stem || ${'\uffff'}) AS df
-  FROM unnest(${stems}::text[]) AS w(stem)`;
+const MAX_STEMMED_OFF = 6;
+
+/** The words (with their papers) that start with each prefix and are at most MAX_STEMMED_OFF letters longer: the candidates whose stem may be it. */
+const STEM_FORMS_SQL = (prefixes: string[]) => sql<{ prefix: string; word: string; df: string }>`
+  SELECT w.prefix, v.word, v.df FROM unnest(${prefixes}::text[]) AS w(prefix)
+  JOIN words v ON v.word >= w.prefix AND v.word < w.prefix || ${'\uffff'} AND length(v.word) <= length(w.prefix) + ${MAX_STEMMED_OFF}`;
 
 function skipFilter(want: Want): RawBuilder<unknown> {
   return want.skip.length > 0 ? sql`AND s.seq <> ALL(${want.skip}::integer[])` : sql``;
