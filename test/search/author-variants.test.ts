@@ -103,9 +103,18 @@ describe('author: alone', () => {
     const q = parseSearchQuery('author:dao');
     const expected = newestFirst(await searched('author:dao'));
     expect(new Set(expected.map((id) => day(items[stored.get(id)!]!))).size).toBeGreaterThan(2);
-    const first = await store.search.search(q, { limit: 3, offset: 0 });
-    const rest = await store.search.search(q, { limit: 100, offset: 3 });
-    expect(first.window).toBeNull();
-    expect([...first.ids, ...rest.ids]).toEqual(expected);
+    // PostgreSQL's two ways (a walk down the date index, a GIN scan); SQLite has one, and no such knob.
+    for (const walkCost of [0, 1_000]) {
+      const tuned = await openTestStore({ fts: { walkCost } });
+      try {
+        await tuned.papers.upsertMany(items, new Date('2026-07-01T00:00:00Z'));
+        const first = await tuned.search.search(q, { limit: 3, offset: 0 });
+        const rest = await tuned.search.search(q, { limit: 100, offset: 3 });
+        expect(first.window).toBeNull();
+        expect([...first.ids, ...rest.ids], `walkCost ${walkCost}`).toEqual(expected);
+      } finally {
+        await tuned.close();
+      }
+    }
   });
 });
