@@ -15,7 +15,7 @@ import { percentiles, type Percentiles } from './stats.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** What the PostgreSQL bench database depends on: what SQLite's does, plus PostgreSQL's schema and search document. */
-export function pgCacheKey(total: number): string {
+function pgCacheKey(total: number): string {
   const h = createHash('sha256').update(cacheKey(total));
   for (const f of ['migrations.ts', 'search-doc.ts', 'search-rows.ts']) h.update(readFileSync(join(HERE, '../../src/store/postgres', f)));
   return h.digest('hex').slice(0, 10);
