@@ -10,7 +10,8 @@ import { createTestDatabase, dropTestDatabase, TEST_DIALECT } from '../support/t
 /*
  * Upgrade (PostgreSQL 0010): search rows written before it, with author words weighted B but
  * unmarked and no `dated` column, are rewritten: afterwards an author is found by name (a full
- * name by the pair lexemes of its neighbouring words) and not by a word of someone's abstract, `since:` leaves undated papers out, and the GIN index is back.
+ * name by the pair lexemes of its neighbouring words) and not by a word of someone's abstract,
+ * `since:` leaves undated papers out, documents are kept out of the rows, and the GIN index is back.
  */
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -60,6 +61,8 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('search rows are rewritten on upgra
     ]);
     const index = await sql<{ def: string }>`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'papers_search_doc'`.execute(db);
     expect(index.rows.map((r) => r.def)).toEqual([expect.stringContaining('USING gin (doc)')]);
+    const options = await sql<{ reloptions: string[] | null }>`SELECT reloptions FROM pg_class WHERE relname = 'papers_search'`.execute(db);
+    expect(options.rows[0]!.reloptions).toEqual(['toast_tuple_target=128']);
 
     store = await openStore(url, { pgPool: 2 });
     const found = async (q: string) => (await store!.search.search(parseSearchQuery(q), { limit: 10, offset: 0 })).ids.sort();
