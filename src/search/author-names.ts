@@ -41,7 +41,9 @@ export function authorNames(authorsText: string): Array<{ words: string[]; alias
 
 /** The words an authors field is indexed as: each author's words, then its initials alias. */
 export function authorIndexWords(authorsText: string): string[] {
-  return authorNames(authorsText).flatMap((a) => [...a.words, ...a.alias]);
+  const out: string[] = [];
+  for (const { words, alias } of authorNames(authorsText)) out.push(...words, ...alias);
+  return out;
 }
 
 /**

@@ -266,7 +266,6 @@ export class OutboxRepo {
     return renewLease(this.db, 'deliveries', id, lease);
   }
 
-
   /**
    * The settles below apply only while `owner` still holds the row (state 'sending', our
    * lease, even if it has run out unnoticed). False when another instance took it over: it

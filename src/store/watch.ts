@@ -124,7 +124,6 @@ export class WatchRepo {
     return renewLease(this.db, 'watch_notices', id, lease);
   }
 
-
   markSent(id: number, messageId: string, now: Date, owner: string): Promise<boolean> {
     return this.settle(id, owner, { state: 'sent', message_id: messageId, last_error: null, updated_at: now.toISOString() });
   }

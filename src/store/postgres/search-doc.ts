@@ -61,32 +61,35 @@ function nameQuery(words: readonly string[]): string {
 export function searchDoc(p: SearchText): string {
   const positions = new Map<string, number[]>();
   let at = 0;
+  /** Moves to the next position (PostgreSQL keeps none past MAX_POSITION). */
+  const next = () => {
+    if (at < MAX_POSITION) at++;
+  };
   /** Records `lexeme` at the current position. */
-  const addAt = (lexeme: string, weight: number) => {
+  const record = (lexeme: string, weight: number) => {
     if (!fits(lexeme)) return;
     const list = positions.get(lexeme);
     if (!list) positions.set(lexeme, [at * 4 + weight]);
     else if (list.length < MAX_POSITIONS) list.push(at * 4 + weight);
   };
-  /** Adds a field's words, each at the next position (a one-position gap after: see addField). */
-  const add = (words: readonly string[], weight: number, lexemeOf: (word: string) => string) => {
-    for (const w of words) {
-      if (at < MAX_POSITION) at++;
-      addAt(lexemeOf(w), weight);
-    }
-  };
+  /** A field's words, one position each, then a one-position gap. */
   const addField = (words: readonly string[], weight: number, lexemeOf: (word: string) => string) => {
-    add(words, weight, lexemeOf);
+    for (const w of words) {
+      next();
+      record(lexemeOf(w), weight);
+    }
     at++;
   };
   addField(foldedWords(p.title), 0, stem);
-  // Each author's words and alias, and after each word its pair with the word before, at that word's position.
+  // The authors field: each word (then the alias) at its own position, and each pair of neighbours
+  // in one name as one lexeme at the second word's position.
   for (const { words, alias } of authorNames(p.authors_text)) {
     for (const run of [words, alias]) {
-      run.forEach((w, i) => {
-        add([w], 1, authorLexeme);
-        if (i > 0) addAt(namePair(run[i - 1]!, w), 1);
-      });
+      for (let i = 0; i < run.length; i++) {
+        next();
+        record(authorLexeme(run[i]!), 1);
+        if (i > 0) record(namePair(run[i - 1]!, run[i]!), 1);
+      }
     }
   }
   at++;
