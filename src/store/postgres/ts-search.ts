@@ -179,9 +179,11 @@ export class TsSearchIndex implements SearchIndex {
     if (n >= size) return null;
     const cached = this.floors.get(n);
     if (cached?.size === size) return cached.day;
-    const r = await sql<{ day: string }>`
-      SELECT to_char(day, 'YYYY-MM-DD') AS day FROM papers_search ORDER BY day DESC, seq DESC OFFSET ${n - 1} LIMIT 1`.execute(this.db);
-    const day = r.rows[0]?.day ?? null;
+    // Named apart from the column: ORDER BY `day` would sort by the output's text, a sort of every
+    // row (1.3 s at a million papers) instead of a few steps down the date index (55 ms).
+    const r = await sql<{ floor: string }>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS floor FROM papers_search ORDER BY day DESC, seq DESC OFFSET ${n - 1} LIMIT 1`.execute(this.db);
+    const day = r.rows[0]?.floor ?? null;
     this.floors.set(n, { size, day });
     return day;
   }
