@@ -14,10 +14,10 @@ import { percentiles, type Percentiles } from './stats.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** What the PostgreSQL bench database depends on: what SQLite's does, plus PostgreSQL's schema and search document. */
+/** What the PostgreSQL bench database depends on: what SQLite's does, plus PostgreSQL's schema, search document and newest rows' floor. */
 function pgCacheKey(total: number): string {
   const h = createHash('sha256').update(cacheKey(total));
-  for (const f of ['migrations.ts', 'search-doc.ts', 'search-rows.ts']) h.update(readFileSync(join(HERE, '../../src/store/postgres', f)));
+  for (const f of ['migrations.ts', 'search-doc.ts', 'search-rows.ts', 'recent-search.ts']) h.update(readFileSync(join(HERE, '../../src/store/postgres', f)));
   return h.digest('hex').slice(0, 10);
 }
 

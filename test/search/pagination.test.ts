@@ -26,6 +26,9 @@ const TUNINGS: Array<[string, NonNullable<OpenStoreOptions['fts']>]> = [
   ['common words only checked', { maxScoredDf: 40, sampleRows: 1e6 }],
   // SQLite's and PostgreSQL's "newest" plans: every query listed unranked, from the newest 250 papers when it has more than one word.
   ['every word common', { maxScoredDf: 1, phraseCostFactor: 1, sampleRows: 1e6, commonWindow: 200, commonShare: 0, recentPapers: 250 }],
+  // PostgreSQL's newest rows (the last 120 days of 2025, about a third of the papers) asked first for every query.
+  ['the newest rows asked first', { fullRankLimit: 30, window: 25, recentDays: 120, recentMargin: 0 }],
+  ['every word common, the newest rows asked first', { commonWindow: 20, commonShare: 0, recentPapers: 250, recentDays: 120, recentMargin: 0 }],
 ];
 
 describe.each(TUNINGS)('pages with %s', (_, tuning) => {
@@ -82,9 +85,11 @@ describe('a recency window', () => {
   // A query with more matches than are ranked ranks only its newest: the window must be the
   // newest matches by the papers' own date, whichever way they were found (SQLite's plans;
   // PostgreSQL's GIN scan sorted by day, or its walk down the date index), common words and rare.
-  // walkCost 0 makes PostgreSQL walk the date index for every such query, 1,000 scan the GIN index (SQLite has no such knob).
-  it.each(['model', 'language', 'graph', 'diffusion OR mamba', 'language -vision', 'the of'].flatMap((text) => [0, 1_000].map((walkCost) => [text, walkCost] as const)))('%s (walkCost %d): ranks exactly its newest matches by date', async (text, walkCost) => {
-    const store = await storeWith(PAPERS, { fts: { fullRankLimit: 12, window: 10, walkCost } });
+  // walkCost 0 makes PostgreSQL walk the date index for every such query, 1,000 scan the GIN
+  // index; recentDays 120 with recentMargin 0 asks its newest rows' table first (SQLite has no such knobs).
+  const knobs = [0, 1_000].flatMap((walkCost) => [{ walkCost }, { walkCost, recentDays: 120, recentMargin: 0 }]);
+  it.each(['model', 'language', 'graph', 'diffusion OR mamba', 'language -vision', 'the of'].flatMap((text) => knobs.map((k) => [text, JSON.stringify(k)] as const)))('%s (%s): ranks exactly its newest matches by date', async (text, k) => {
+    const store = await storeWith(PAPERS, { fts: { fullRankLimit: 12, window: 10, ...JSON.parse(k) } });
     const q = parseSearchQuery(text);
     const all = reference(q, PAPERS);
     expect(all.length, text).toBeGreaterThan(12);

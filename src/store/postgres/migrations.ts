@@ -284,6 +284,42 @@ CREATE TABLE reading_list_views (
 );
 `;
 
+/**
+ * Migration 0011: `search_recent_floor` holds one day (-infinity while the store is young);
+ * `papers_search_recent` holds every search row on or after it. The floor starts a year
+ * before the newest paper (or today, if a paper claims a later day).
+ */
+const recentSearchRows = `
+CREATE TABLE search_recent_floor (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  day date NOT NULL
+);
+INSERT INTO search_recent_floor (day)
+  SELECT coalesce((SELECT least(max(day), current_date) - 365 FROM papers_search HAVING max(day) IS NOT NULL), '-infinity');
+
+CREATE TABLE papers_search_recent (
+  seq integer PRIMARY KEY REFERENCES papers (seq) ON DELETE CASCADE,
+  day date NOT NULL,
+  dated boolean NOT NULL,
+  doc tsvector NOT NULL
+) WITH (toast_tuple_target = 128);
+INSERT INTO papers_search_recent SELECT s.seq, s.day, s.dated, s.doc FROM papers_search s, search_recent_floor f WHERE s.day >= f.day;
+
+-- A statement's new rows: those on or after the floor copied (or rewritten), any now before it taken out.
+CREATE FUNCTION papers_search_recent_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO papers_search_recent (seq, day, dated, doc)
+    SELECT n.seq, n.day, n.dated, n.doc FROM new_rows n, search_recent_floor f WHERE n.day >= f.day
+    ON CONFLICT (seq) DO UPDATE SET day = excluded.day, dated = excluded.dated, doc = excluded.doc;
+  DELETE FROM papers_search_recent r USING new_rows n, search_recent_floor f WHERE r.seq = n.seq AND n.day < f.day;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER papers_search_recent_insert AFTER INSERT ON papers_search
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION papers_search_recent_sync();
+CREATE TRIGGER papers_search_recent_update AFTER UPDATE ON papers_search
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION papers_search_recent_sync();
+`;
+
 export const postgresMigrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<any>) {
@@ -399,6 +435,19 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(db);
       await sql`CREATE INDEX papers_search_newest ON papers_search (day DESC, seq DESC)`.execute(db);
       await sql`CREATE INDEX papers_search_doc ON papers_search USING gin (doc)`.execute(db);
+    },
+  },
+  // The newest search rows again, in a table of their own (recent-search.ts): a GIN index
+  // returns every match in no useful order, so a broad query sorted a million papers' matches
+  // by day to rank its newest 2,000; asked first, this table's index holds a year's papers.
+  // Triggers copy every search row written on or after the floor, so no writer (ingest, a
+  // migration's rewrite) can leave it behind; ingest moves the floor as the newest day moves.
+  '0011_recent_search_rows': {
+    async up(db: Kysely<any>) {
+      await sql.raw(recentSearchRows).execute(db);
+      await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(db);
+      await sql`CREATE INDEX papers_search_recent_newest ON papers_search_recent (day DESC, seq DESC)`.execute(db);
+      await sql`CREATE INDEX papers_search_recent_doc ON papers_search_recent USING gin (doc)`.execute(db);
     },
   },
 };

@@ -5,6 +5,7 @@ import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { FreshPaper, SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
+import { advanceRecentFloor, readRecentPart, type RecentPart } from './recent-search.ts';
 import { queryText } from './search-doc.ts';
 import { writeSearchRows } from './search-rows.ts';
 
@@ -36,14 +37,31 @@ export interface TsTuning {
   recentPapers: number;
   /** A paper tested on the walk down the date index (its document read from TOAST) costs this many matches read from a GIN scan. */
   walkCost: number;
+  /** The newest search rows' own table (recent-search.ts) keeps this many days before the newest paper; each ingest moves its floor. */
+  recentDays: number;
+  /**
+   * A query is asked of that table first when the matches estimated there are at least this
+   * many times what the page needs (0: always); when it holds too few, every paper is asked.
+   */
+  recentMargin: number;
 }
 
-export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000, commonShare: 0.05, commonWindow: 500, recentPapers: 10_000, walkCost: 40 };
+/** The most stored words of one stem an estimate reads (clauseEstimates). */
+const STEM_FORMS = 100;
+
+export const DEFAULT_TS_TUNING: TsTuning = { fullRankLimit: 2_000, window: 2_000, commonShare: 0.05, commonWindow: 500, recentPapers: 10_000, walkCost: 40, recentDays: 365, recentMargin: 1 };
+
+/** Where a query looks: every paper's search row, or the newest rows' table (the same columns). */
+type Rows = 'papers_search' | 'papers_search_recent';
+const EVERY_PAPER: Rows = 'papers_search';
+const NEWEST: Rows = 'papers_search_recent';
 
 export class TsSearchIndex implements SearchIndex {
   private readonly tuning: TsTuning;
   /** floorDay's answers by n, with the store size each was read at. */
   private readonly floors = new Map<number, { size: number; day: string | null }>();
+  /** The newest rows' table as last read, with the store size it was read at. */
+  private recent: { size: number; part: RecentPart | null } | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,6 +81,7 @@ export class TsSearchIndex implements SearchIndex {
   /** Writes the search rows of the papers this ingest inserted or changed (search-rows.ts). */
   async indexNewPapers(trx: Kysely<Database>, _afterSeq: number, fresh: readonly FreshPaper[]): Promise<void> {
     await writeSearchRows(trx, fresh);
+    await advanceRecentFloor(trx, this.tuning.recentDays);
   }
 
   /** The number of papers (their largest seq: cheap, and close enough for planning). */
@@ -73,36 +92,66 @@ export class TsSearchIndex implements SearchIndex {
   /**
    * Each clause's estimated matches, from the store's own vocabulary (PostgreSQL's planner
    * guesses a tsquery's matches poorly: phrases defeat its statistics): an OR's terms summed, a
-   * phrase's rarest word, a word's papers as typed plus those of its stem as a word (other forms
-   * left out: an under-count errs towards the GIN scan, the cheaper mistake). Exact lookups
-   * only: a range of every word starting with a short stem ran to 17,000 words (30 ms).
+   * phrase's rarest word, a word's papers those of every stored word of its stem (Porter makes
+   * one lexeme of "calculator", "calculate" and "calculus": the word as typed may be rare, its
+   * lexeme common). A stem's words are read from the vocabulary's range that starts with it, up
+   * to STEM_FORMS of them (forms the stem is no prefix of, "study" for "studi", are missed: an
+   * under-count errs towards the GIN scan of every paper, the safer mistake).
    */
   private async clauseEstimates(q: SearchQuery): Promise<number[]> {
-    const formsOf = (t: Term) => foldedWords(t.tokens.join(' ')).map((w) => (t.field === 'authors' || stem(w) === w ? [w] : [w, stem(w)]));
-    const all = [...new Set(q.must.flat().flatMap((t) => formsOf(t).flat()))];
-    if (all.length === 0) return [];
-    const rows = await this.db.selectFrom('words').select(['word', 'df']).where('word', 'in', all).execute();
-    const df = new Map(rows.map((r) => [r.word, Number(r.df)]));
-    const term = (t: Term) => Math.min(...formsOf(t).map((forms) => forms.reduce((n, w) => n + (df.get(w) ?? 0), 0)));
+    const wordsOf = (t: Term) => foldedWords(t.tokens.join(' '));
+    const typed = [...new Set(q.must.flat().flatMap(wordsOf))];
+    const stems = [...new Set(q.must.flat().filter((t) => t.field !== 'authors').flatMap(wordsOf).map(stem))];
+    if (typed.length === 0) return [];
+    const rows = await sql<{ word: string; df: number }>`
+      SELECT word, df FROM words WHERE word = ANY(${typed}::text[])
+      UNION
+      SELECT f.word, f.df FROM unnest(${stems}::text[]) AS s(stem), LATERAL (
+        SELECT word, df FROM words WHERE word >= s.stem AND word < s.stem || ${'\uffff'} ORDER BY word LIMIT ${STEM_FORMS}
+      ) f`.execute(this.db);
+    const df = new Map(rows.rows.map((r) => [r.word, Number(r.df)]));
+    const byStem = new Map<string, number>();
+    for (const [word, n] of df) byStem.set(stem(word), (byStem.get(stem(word)) ?? 0) + n);
+    // An author's name as written (never stemmed); any other word, its stem's.
+    const term = (t: Term) => Math.min(...wordsOf(t).map((w) => (t.field === 'authors' ? df.get(w) : byStem.get(stem(w))) ?? 0));
     return q.must.map((c) => c.reduce((n, t) => n + term(t), 0));
+  }
+
+  /** The newest rows' table, read again only when the store's size has changed. */
+  private async recentPart(size: number): Promise<RecentPart | null> {
+    if (this.recent?.size !== size) this.recent = { size, part: await readRecentPart(this.db) };
+    return this.recent.part;
   }
 
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
     const size = await this.size();
     const estimates = await this.clauseEstimates(q);
-    const { fullRankLimit, window, commonShare, recentPapers, walkCost } = this.tuning;
+    const recent = await this.recentPart(size);
+    const { commonShare, recentPapers } = this.tuning;
     const common = estimates.length > 0 && estimates.every((e) => e > commonShare * size);
-    // A GIN scan costs per match (a narrow row read for its day), a walk down the date index
-    // per paper passed (wanted x papers / matches), each paper's document read from TOAST to
-    // test it, walkCost times a match's price: they break even at sqrt(walkCost x wanted x
-    // papers) matches.
-    const walkPays = (wanted: number) => size > wanted && (estimates.length === 0 || Math.min(...estimates) > Math.sqrt(walkCost * wanted * size));
+    // `since:` on or after the floor: the newest rows' table holds every paper the query may find.
+    const sinceCovered = recent !== null && q.since !== null && q.since >= recent.floor;
     // Names alone are listed newest first until the page is full: a surname held by many papers
     // is soonest found down the date index. A full name goes through the GIN index: its words
     // meet far more rarely than the estimate (its rarest word's papers) says.
-    if (byAuthorOnly(q)) return this.listByAuthor(q, want, q.must.flat().every((t) => t.tokens.length === 1) && walkPays(want.depth));
-    if (size > recentPapers && common) return this.listRecent(q, want);
-    return this.rankNewest(q, want, walkPays(Math.max(fullRankLimit + 1, window)));
+    if (byAuthorOnly(q)) {
+      const rows = sinceCovered ? recent.rows : size;
+      return this.listByAuthor(q, want, sinceCovered ? NEWEST : EVERY_PAPER, q.must.flat().every((t) => t.tokens.length === 1) && this.walkPays(want.depth, rows, size, estimates));
+    }
+    if (size > recentPapers && common) return this.listRecent(q, want, recent, sinceCovered);
+    return this.rankNewest(q, want, size, estimates, recent, sinceCovered);
+  }
+
+  /**
+   * Whether walking down the date index of a table of `rows` search rows beats its GIN scan.
+   * A GIN scan costs per match (a narrow row read for its day), a walk per paper passed (wanted
+   * x rows / matches), each paper's document read from TOAST to test it, walkCost times a
+   * match's price: they break even at sqrt(walkCost x wanted x rows) matches. The estimates
+   * count matches among all `size` papers, and are scaled to the table's share.
+   */
+  private walkPays(wanted: number, rows: number, size: number, estimates: number[]): boolean {
+    const matches = Math.min(...estimates) * (rows / size);
+    return rows > wanted && (estimates.length === 0 || matches > Math.sqrt(this.tuning.walkCost * wanted * rows));
   }
 
   /**
@@ -113,7 +162,21 @@ export class TsSearchIndex implements SearchIndex {
    * orders what was kept (all of them, or the `window` newest when there were more than
    * `fullRankLimit`), in the same statement: only the best `depth` rows come back.
    */
-  private async rankNewest(q: SearchQuery, want: Want, walk: boolean): Promise<Ranked> {
+  private async rankNewest(q: SearchQuery, want: Want, size: number, estimates: number[], recent: RecentPart | null, sinceCovered: boolean): Promise<Ranked> {
+    const { fullRankLimit, window, recentMargin } = this.tuning;
+    const take = Math.max(fullRankLimit + 1, window);
+    // The newest rows' table first, when it should hold the `take` newest matches: if it does
+    // (or `since:` wants none older), they are the newest of all, every older paper being
+    // before its floor.
+    if (recent !== null && (sinceCovered || Math.min(...estimates) * (recent.rows / size) >= recentMargin * take)) {
+      const found = await this.rankNewestIn(NEWEST, q, want, this.walkPays(take, recent.rows, size, estimates));
+      if (sinceCovered || found.matched >= take) return found.ranked;
+    }
+    return (await this.rankNewestIn(EVERY_PAPER, q, want, this.walkPays(take, size, size, estimates))).ranked;
+  }
+
+  /** rankNewest in one part of the store; with how many matches were kept (`take` when there were at least as many). */
+  private async rankNewestIn(table: Rows, q: SearchQuery, want: Want, walk: boolean): Promise<{ ranked: Ranked; matched: number }> {
     const { fullRankLimit, window } = this.tuning;
     const take = Math.max(fullRankLimit + 1, window);
     const rows = await sql<{ id: string; total: string }>`
@@ -121,14 +184,14 @@ export class TsSearchIndex implements SearchIndex {
         -- Only seq and day are read and sorted: each match's narrow row, its document (in TOAST)
         -- left alone; the kept papers' documents are read to rank.
         SELECT s.seq, s.day
-        FROM t, papers_search s
+        FROM t, ${sql.table(table)} s
         WHERE s.doc @@ t.q ${sinceFilter(q.since)} ${skipFilter(want)}
         ${walk ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
         LIMIT ${take}
       ), n AS (
         SELECT m.*, row_number() OVER (ORDER BY m.day DESC, m.seq DESC) AS k, count(*) OVER () AS total FROM m
       ), best AS (
-        SELECT n.seq, n.day, n.total, ts_rank_cd(${RANK_WEIGHTS}::float4[], s.doc, t.q) AS r FROM n JOIN papers_search s ON s.seq = n.seq, t
+        SELECT n.seq, n.day, n.total, ts_rank_cd(${RANK_WEIGHTS}::float4[], s.doc, t.q) AS r FROM n JOIN ${sql.table(table)} s ON s.seq = n.seq, t
         WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
         ORDER BY r DESC, n.day DESC, n.seq DESC
         LIMIT ${want.depth}
@@ -136,13 +199,13 @@ export class TsSearchIndex implements SearchIndex {
       -- Ties keep the newest first; papers are read only for the rows returned.
       SELECT p.id, best.total FROM best JOIN papers p ON p.seq = best.seq ORDER BY best.r DESC, best.day DESC, best.seq DESC`.execute(this.db);
     const matched = rows.rows.length > 0 ? Number(rows.rows[0]!.total) : 0;
-    return { ids: rows.rows.map((r) => r.id), window: matched > fullRankLimit ? window : null };
+    return { ranked: { ids: rows.rows.map((r) => r.id), window: matched > fullRankLimit ? window : null }, matched };
   }
 
   /** Only author names asked for: every match newest first, unranked (as on SQLite: BM25 would have nothing to weigh). */
-  private async listByAuthor(q: SearchQuery, want: Want, walk: boolean): Promise<Ranked> {
+  private async listByAuthor(q: SearchQuery, want: Want, table: Rows, walk: boolean): Promise<Ranked> {
     const rows = await sql<{ id: string }>`
-      SELECT p.id FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s JOIN papers p ON p.seq = s.seq
+      SELECT p.id FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, ${sql.table(table)} s JOIN papers p ON p.seq = s.seq
       WHERE s.doc @@ t.q ${sinceFilter(q.since)} ${skipFilter(want)}
       ${walk ? sql`ORDER BY s.day DESC, s.seq DESC` : sql`ORDER BY s.day + 0 DESC, s.seq + 0 DESC`}
       LIMIT ${want.depth}`.execute(this.db);
@@ -153,23 +216,30 @@ export class TsSearchIndex implements SearchIndex {
    * Every clause common: the newest `commonWindow` matches, title matches first, unranked (as
    * SQLite's "newest" plan). Common single words are dense, so the walk down the date index
    * soon has enough; an AND or a phrase (common words, perhaps a rare combination) looks only
-   * among the newest `recentPapers`.
+   * among the newest `recentPapers`. The newest rows' table is asked first: its answer stands
+   * when it found more than the window, or held every paper the query may reach.
    */
-  private async listRecent(q: SearchQuery, want: Want): Promise<Ranked> {
+  private async listRecent(q: SearchQuery, want: Want, recent: RecentPart | null, sinceCovered: boolean): Promise<Ranked> {
     const { commonWindow, recentPapers } = this.tuning;
     const dense = q.must.length === 1 && q.must[0]!.every((t) => t.tokens.length === 1);
     const floor = dense ? null : await this.floorDay(recentPapers);
-    const rows = await sql<{ id: string; title: string }>`
-      WITH m AS (
-        SELECT s.seq, s.day
-        FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, papers_search s
-        WHERE s.doc @@ t.q ${floor === null ? sql`` : sql`AND s.day >= ${floor}::date`} ${sinceFilter(q.since)} ${skipFilter(want)}
-        ORDER BY s.day DESC, s.seq DESC
-        LIMIT ${commonWindow + 1}
-      )
-      SELECT p.id, p.title FROM m JOIN papers p ON p.seq = m.seq ORDER BY m.day DESC, m.seq DESC`.execute(this.db);
-    const kept = rows.rows.slice(0, commonWindow);
-    const window = rows.rows.length > commonWindow ? commonWindow : floor !== null ? recentPapers : null;
+    const newestOf = async (table: Rows) =>
+      (
+        await sql<{ id: string; title: string }>`
+          WITH m AS (
+            SELECT s.seq, s.day
+            FROM (SELECT ${queryText(q.must, q.not)}::tsquery AS q) t, ${sql.table(table)} s
+            WHERE s.doc @@ t.q ${floor === null ? sql`` : sql`AND s.day >= ${floor}::date`} ${sinceFilter(q.since)} ${skipFilter(want)}
+            ORDER BY s.day DESC, s.seq DESC
+            LIMIT ${commonWindow + 1}
+          )
+          SELECT p.id, p.title FROM m JOIN papers p ON p.seq = m.seq ORDER BY m.day DESC, m.seq DESC`.execute(this.db)
+      ).rows;
+    let rows = recent === null ? null : await newestOf(NEWEST);
+    const covered = sinceCovered || (recent !== null && floor !== null && floor >= recent.floor);
+    if (rows === null || (!covered && rows.length <= commonWindow)) rows = await newestOf(EVERY_PAPER);
+    const kept = rows.slice(0, commonWindow);
+    const window = rows.length > commonWindow ? commonWindow : floor !== null ? recentPapers : null;
     return { ids: titleFirst(q, kept).slice(0, want.depth).map((r) => r.id), window };
   }
 
