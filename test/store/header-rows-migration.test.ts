@@ -1,11 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, sql, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
 import { registerFtsFunctions } from '../../src/store/sqlite/fts-rows.ts';
 import { inlineMigrations, sqliteMigrations } from '../../src/store/sqlite/migrations.ts';
-import { createTestDatabase, dropTestDatabase, TEST_DIALECT } from '../support/test-store.ts';
+import { postgresMigratedTo, TEST_DIALECT } from '../support/test-store.ts';
 
 /*
  * Upgrade: digest headers lived in digests.header_* columns; the migration (SQLite 0006,
@@ -30,14 +28,8 @@ async function storeBefore(): Promise<{ db: Kysely<any>; migrator: Migrator }> {
     expect((await migrator.migrateTo('0005_leases_instances')).error).toBeUndefined();
     return { db, migrator };
   }
-  const url = await createTestDatabase();
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
-  cleanup = async () => {
-    await db.destroy();
-    await dropTestDatabase(url);
-  };
-  const migrator = new Migrator({ db, provider: inlineMigrations(postgresMigrations) });
-  expect((await migrator.migrateTo('0003_search_doc_in_row')).error).toBeUndefined();
+  const { db, migrator, drop } = await postgresMigratedTo('0003_search_doc_in_row');
+  cleanup = drop;
   return { db, migrator };
 }
 

@@ -1,13 +1,10 @@
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/domain/paper.ts';
 import { parseSearchQuery } from '../../src/search/query.ts';
-import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
-import { inlineMigrations } from '../../src/store/sqlite/migrations.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { items, paper } from '../search/hand-made-papers.ts';
-import { createTestDatabase, dropTestDatabase, openTestStore, TEST_DIALECT } from '../support/test-store.ts';
+import { createTestDatabase, dropTestDatabase, openTestStore, postgresMigratedTo, TEST_DIALECT } from '../support/test-store.ts';
 
 /*
  * PostgreSQL's newest search rows (migration 0011, src/store/postgres/recent-search.ts): after
@@ -122,6 +119,20 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('the newest search rows (PostgreSQL
     expect((await store.search.search(parseSearchQuery('agents'), { limit: 1, offset: 0 })).ids).toEqual([newest.id]);
   });
 
+  it('a search trusts the floor as it is now, not as it was when the store last grew', async () => {
+    const store = await openTestStore({ fts: { recentDays: DAYS } });
+    cleanup = () => store.close();
+    await store.papers.upsertMany(items(weekly(80)), at);
+    const since = await floorOf(store);
+    const q = parseSearchQuery(`agents since:${since}`);
+    const before = (await store.search.search(q, { limit: 50, offset: 0 })).ids;
+    expect(before.length).toBeGreaterThan(3);
+    // The floor moves up two weeks with no paper added (as a move with nothing inserted would).
+    await sql`UPDATE search_recent_floor SET day = day + 14`.execute(store.db);
+    await sql`DELETE FROM papers_search_recent r USING search_recent_floor f WHERE r.day < f.day`.execute(store.db);
+    expect((await store.search.search(q, { limit: 50, offset: 0 })).ids).toEqual(before);
+  });
+
   it('a word counts the papers of every stored word of its stem', async () => {
     // "calculator" is in one paper, its stem (calcul) in 41 of 62: listed as common (the newest
     // 5, unranked: window 5), as SQLite's plan would, where counting the word as typed ranked it.
@@ -140,14 +151,8 @@ describe.skipIf(TEST_DIALECT !== 'postgres')('the newest search rows (PostgreSQL
   });
 
   it('are copied from the rows already stored when a store upgrades', async () => {
-    const url = await createTestDatabase();
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
-    cleanup = async () => {
-      await db.destroy();
-      await dropTestDatabase(url);
-    };
-    const migrator = new Migrator({ db, provider: inlineMigrations(postgresMigrations) });
-    expect((await migrator.migrateTo('0010_unweighted_search')).error).toBeUndefined();
+    const { db, migrator, drop } = await postgresMigratedTo('0010_unweighted_search');
+    cleanup = drop;
     const stamp = at.toISOString();
     for (const [seq, day] of [[1, '2026-06-10'], [2, '2025-09-01'], [3, '2025-05-01']] as const) {
       await sql`INSERT INTO papers (seq, id, title, title_key, abstract, authors, authors_text, arxiv_url, pdf_url, source, published_at, first_seen_at, updated_at)

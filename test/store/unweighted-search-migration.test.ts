@@ -1,11 +1,8 @@
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../src/search/query.ts';
-import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
-import { inlineMigrations } from '../../src/store/sqlite/migrations.ts';
 import { openStore } from '../../src/store/store.ts';
-import { createTestDatabase, dropTestDatabase, TEST_DIALECT } from '../support/test-store.ts';
+import { postgresMigratedTo, TEST_DIALECT } from '../support/test-store.ts';
 
 /*
  * Upgrade (PostgreSQL 0010): search rows written before it, with author words weighted B but
@@ -30,16 +27,12 @@ const PAPERS = [
 
 describe.skipIf(TEST_DIALECT !== 'postgres')('search rows are rewritten on upgrade (PostgreSQL 0010)', () => {
   it('marks author words, records which papers are dated and rebuilds the GIN index', async () => {
-    const url = await createTestDatabase();
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
+    const { url, db, migrator, drop } = await postgresMigratedTo('0009_weekly_recap');
     let store: Awaited<ReturnType<typeof openStore>> | undefined;
     cleanup = async () => {
       await store?.close();
-      await db.destroy();
-      await dropTestDatabase(url);
+      await drop();
     };
-    const migrator = new Migrator({ db, provider: inlineMigrations(postgresMigrations) });
-    expect((await migrator.migrateTo('0009_weekly_recap')).error).toBeUndefined();
     for (const [seq, id, title, abstract, authors, published, doc] of PAPERS) {
       await sql`INSERT INTO papers (seq, id, title, title_key, abstract, authors, authors_text, arxiv_url, pdf_url, source, published_at, first_seen_at, updated_at)
         VALUES (${seq}, ${id}, ${title}, ${title.toLowerCase()}, ${abstract}, ${JSON.stringify([authors])}, ${authors},

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { postgresMigrations } from '../../src/store/postgres/migrations.ts';
+import { inlineMigrations } from '../../src/store/sqlite/migrations.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/store.ts';
 
 /**
@@ -27,6 +30,26 @@ export async function openTestStore(options: OpenStoreOptions = {}): Promise<Sto
       await dropTestDatabase(location);
     },
   });
+}
+
+/**
+ * Where a PostgreSQL upgrade test starts: a new database migrated up to `migration`, its URL, a
+ * connection and the Migrator to take it further; `drop` closes the connection and drops it.
+ */
+export async function postgresMigratedTo(migration: string): Promise<{ url: string; db: Kysely<any>; migrator: Migrator; drop: () => Promise<void> }> {
+  const url = await createTestDatabase();
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
+  const drop = async () => {
+    await db.destroy();
+    await dropTestDatabase(url);
+  };
+  const migrator = new Migrator({ db, provider: inlineMigrations(postgresMigrations) });
+  const { error } = await migrator.migrateTo(migration);
+  if (error) {
+    await drop();
+    throw error;
+  }
+  return { url, db, migrator, drop };
 }
 
 /** A new empty database on the test server; its URL. */

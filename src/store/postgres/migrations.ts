@@ -441,7 +441,8 @@ export const postgresMigrations: Record<string, Migration> = {
   // returns every match in no useful order, so a broad query sorted a million papers' matches
   // by day to rank its newest 2,000; asked first, this table's index holds a year's papers.
   // Triggers copy every search row written on or after the floor, so no writer (ingest, a
-  // migration's rewrite) can leave it behind; ingest moves the floor as the newest day moves.
+  // migration's rewrite) can leave it behind (a migration that makes papers_search anew must
+  // make them again); ingest moves the floor as the newest day moves.
   '0011_recent_search_rows': {
     async up(db: Kysely<any>) {
       await sql.raw(recentSearchRows).execute(db);

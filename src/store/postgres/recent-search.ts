@@ -35,11 +35,22 @@ export async function advanceRecentFloor(trx: Kysely<Database>, days: number): P
   }
 }
 
-/** The table's floor and size, or null while the floor is -infinity (the table holds every row: asking it first gains nothing). */
-export async function readRecentPart(db: Kysely<Database>): Promise<RecentPart | null> {
-  const r = await sql<{ floor: string; rows: string }>`
-    SELECT to_char(f.day, 'YYYY-MM-DD') AS floor, (SELECT count(*) FROM papers_search_recent r WHERE r.day >= f.day) AS rows
-    FROM search_recent_floor f WHERE isfinite(f.day)`.execute(db);
-  const row = r.rows[0];
-  return row ? { floor: row.floor, rows: Number(row.rows) } : null;
+/**
+ * The store's size (its largest seq, as planning counts it) and the table's floor, in one round
+ * trip: the floor is read with every search, since a search that trusts a floor the table has
+ * moved past would miss papers. The floor is null while -infinity (the table holds every row:
+ * asking it first gains nothing).
+ */
+export async function readSizeAndFloor(db: Kysely<Database>): Promise<{ size: number; floor: string | null }> {
+  const r = await sql<{ size: number | null; floor: string | null }>`
+    SELECT (SELECT max(seq) FROM papers) AS size,
+      (SELECT to_char(day, 'YYYY-MM-DD') FROM search_recent_floor WHERE isfinite(day)) AS floor`.execute(db);
+  return { size: Number(r.rows[0]?.size ?? 0), floor: r.rows[0]?.floor ?? null };
+}
+
+/** The rows on or after the floor (an estimate's input: a count a little behind does no harm). */
+export async function countRecentRows(db: Kysely<Database>): Promise<number> {
+  const r = await sql<{ rows: string }>`
+    SELECT count(*) AS rows FROM papers_search_recent r, search_recent_floor f WHERE r.day >= f.day`.execute(db);
+  return Number(r.rows[0]!.rows);
 }

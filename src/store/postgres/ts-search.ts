@@ -5,7 +5,7 @@ import { foldedWords, stem } from '../../search/words.ts';
 import type { Database } from '../schema.ts';
 import type { FreshPaper, SearchIndex, SearchPage } from '../search-index.ts';
 import { searchInTiers, type Ranked, type Want } from '../search-tiers.ts';
-import { advanceRecentFloor, readRecentPart, type RecentPart } from './recent-search.ts';
+import { advanceRecentFloor, countRecentRows, readSizeAndFloor, type RecentPart } from './recent-search.ts';
 import { queryText } from './search-doc.ts';
 import { writeSearchRows } from './search-rows.ts';
 
@@ -60,8 +60,8 @@ export class TsSearchIndex implements SearchIndex {
   private readonly tuning: TsTuning;
   /** floorDay's answers by n, with the store size each was read at. */
   private readonly floors = new Map<number, { size: number; day: string | null }>();
-  /** The newest rows' table as last read, with the store size it was read at. */
-  private recent: { size: number; part: RecentPart | null } | undefined;
+  /** The newest rows' table's row count, with the store size it was read at. */
+  private recentRows: { size: number; rows: number } | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -117,16 +117,17 @@ export class TsSearchIndex implements SearchIndex {
     return q.must.map((c) => c.reduce((n, t) => n + term(t), 0));
   }
 
-  /** The newest rows' table, read again only when the store's size has changed. */
-  private async recentPart(size: number): Promise<RecentPart | null> {
-    if (this.recent?.size !== size) this.recent = { size, part: await readRecentPart(this.db) };
-    return this.recent.part;
+  /** The newest rows' table: its floor as it is now, its row count as of the store's size. */
+  private async recentPart(size: number, floor: string | null): Promise<RecentPart | null> {
+    if (floor === null) return null;
+    if (this.recentRows?.size !== size) this.recentRows = { size, rows: await countRecentRows(this.db) };
+    return { floor, rows: this.recentRows.rows };
   }
 
   private async rank(q: SearchQuery, want: Want): Promise<Ranked> {
-    const size = await this.size();
+    const { size, floor } = await readSizeAndFloor(this.db);
     const estimates = await this.clauseEstimates(q);
-    const recent = await this.recentPart(size);
+    const recent = await this.recentPart(size, floor);
     const { commonShare, recentPapers } = this.tuning;
     const common = estimates.length > 0 && estimates.every((e) => e > commonShare * size);
     // `since:` on or after the floor: the newest rows' table holds every paper the query may find.
