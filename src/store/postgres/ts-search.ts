@@ -170,14 +170,18 @@ export class TsSearchIndex implements SearchIndex {
     // (or `since:` wants none older), they are the newest of all, every older paper being
     // before its floor.
     if (recent !== null && (sinceCovered || Math.min(...estimates) * (recent.rows / size) >= recentMargin * take)) {
-      const found = await this.rankNewestIn(NEWEST, q, want, this.walkPays(take, recent.rows, size, estimates));
+      const found = await this.rankNewestIn(NEWEST, q, want, this.walkPays(take, recent.rows, size, estimates), !sinceCovered);
       if (sinceCovered || found.matched >= take) return found.ranked;
     }
-    return (await this.rankNewestIn(EVERY_PAPER, q, want, this.walkPays(take, size, size, estimates))).ranked;
+    return (await this.rankNewestIn(EVERY_PAPER, q, want, this.walkPays(take, size, size, estimates), false)).ranked;
   }
 
-  /** rankNewest in one part of the store; with how many matches were kept (`take` when there were at least as many). */
-  private async rankNewestIn(table: Rows, q: SearchQuery, want: Want, walk: boolean): Promise<{ ranked: Ranked; matched: number }> {
+  /**
+   * rankNewest in one part of the store; with how many matches were kept (`take` when there were
+   * at least as many). `wholeOnly`: fewer than `take` matches are of no use (the answer will come
+   * from every paper), so they are not ranked and nothing is returned.
+   */
+  private async rankNewestIn(table: Rows, q: SearchQuery, want: Want, walk: boolean, wholeOnly: boolean): Promise<{ ranked: Ranked; matched: number }> {
     const { fullRankLimit, window } = this.tuning;
     const take = Math.max(fullRankLimit + 1, window);
     const rows = await sql<{ id: string; total: string }>`
@@ -193,7 +197,7 @@ export class TsSearchIndex implements SearchIndex {
         SELECT m.*, row_number() OVER (ORDER BY m.day DESC, m.seq DESC) AS k, count(*) OVER () AS total FROM m
       ), best AS (
         SELECT n.seq, n.day, n.total, ts_rank_cd(${RANK_WEIGHTS}::float4[], s.doc, t.q) AS r FROM n JOIN ${sql.table(table)} s ON s.seq = n.seq, t
-        WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END
+        WHERE n.k <= CASE WHEN n.total > ${fullRankLimit} THEN ${window} ELSE n.total END ${wholeOnly ? sql`AND n.total >= ${take}` : sql``}
         ORDER BY r DESC, n.day DESC, n.seq DESC
         LIMIT ${want.depth}
       )
