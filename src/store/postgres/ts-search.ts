@@ -84,9 +84,9 @@ export class TsSearchIndex implements SearchIndex {
     await advanceRecentFloor(trx, this.tuning.recentDays);
   }
 
-  /** The number of papers (their largest seq: cheap, and close enough for planning). */
-  private async size(): Promise<number> {
-    return Number((await this.db.selectFrom('papers').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst())?.m ?? 0);
+  /** The matches a ranked query keeps, newest first: one more than can be ranked whole, and at least the window. */
+  private get take(): number {
+    return Math.max(this.tuning.fullRankLimit + 1, this.tuning.window);
   }
 
   /**
@@ -111,7 +111,10 @@ export class TsSearchIndex implements SearchIndex {
       ) f`.execute(this.db);
     const df = new Map(rows.rows.map((r) => [r.word, Number(r.df)]));
     const byStem = new Map<string, number>();
-    for (const [word, n] of df) byStem.set(stem(word), (byStem.get(stem(word)) ?? 0) + n);
+    for (const [word, n] of df) {
+      const s = stem(word);
+      byStem.set(s, (byStem.get(s) ?? 0) + n);
+    }
     // An author's name as written (never stemmed); any other word, its stem's.
     const term = (t: Term) => Math.min(...wordsOf(t).map((w) => (t.field === 'authors' ? df.get(w) : byStem.get(stem(w))) ?? 0));
     return q.must.map((c) => c.reduce((n, t) => n + term(t), 0));
@@ -139,7 +142,7 @@ export class TsSearchIndex implements SearchIndex {
       const rows = sinceCovered ? recent.rows : size;
       return this.listByAuthor(q, want, sinceCovered ? NEWEST : EVERY_PAPER, q.must.flat().every((t) => t.tokens.length === 1) && this.walkPays(want.depth, rows, size, estimates));
     }
-    if (size > recentPapers && common) return this.listRecent(q, want, recent, sinceCovered);
+    if (size > recentPapers && common) return this.listRecent(q, want, size, recent, sinceCovered);
     return this.rankNewest(q, want, size, estimates, recent, sinceCovered);
   }
 
@@ -164,12 +167,11 @@ export class TsSearchIndex implements SearchIndex {
    * `fullRankLimit`), in the same statement: only the best `depth` rows come back.
    */
   private async rankNewest(q: SearchQuery, want: Want, size: number, estimates: number[], recent: RecentPart | null, sinceCovered: boolean): Promise<Ranked> {
-    const { fullRankLimit, window, recentMargin } = this.tuning;
-    const take = Math.max(fullRankLimit + 1, window);
+    const { take } = this;
     // The newest rows' table first, when it should hold the `take` newest matches: if it does
     // (or `since:` wants none older), they are the newest of all, every older paper being
     // before its floor.
-    if (recent !== null && (sinceCovered || Math.min(...estimates) * (recent.rows / size) >= recentMargin * take)) {
+    if (recent !== null && (sinceCovered || Math.min(...estimates) * (recent.rows / size) >= this.tuning.recentMargin * take)) {
       const found = await this.rankNewestIn(NEWEST, q, want, this.walkPays(take, recent.rows, size, estimates), !sinceCovered);
       if (sinceCovered || found.matched >= take) return found.ranked;
     }
@@ -183,7 +185,7 @@ export class TsSearchIndex implements SearchIndex {
    */
   private async rankNewestIn(table: Rows, q: SearchQuery, want: Want, walk: boolean, wholeOnly: boolean): Promise<{ ranked: Ranked; matched: number }> {
     const { fullRankLimit, window } = this.tuning;
-    const take = Math.max(fullRankLimit + 1, window);
+    const { take } = this;
     const rows = await sql<{ id: string; total: string }>`
       WITH t AS (SELECT ${queryText(q.must, q.not)}::tsquery AS q), m AS (
         -- Only seq and day are read and sorted: each match's narrow row, its document (in TOAST)
@@ -224,10 +226,10 @@ export class TsSearchIndex implements SearchIndex {
    * among the newest `recentPapers`. The newest rows' table is asked first: its answer stands
    * when it found more than the window, or held every paper the query may reach.
    */
-  private async listRecent(q: SearchQuery, want: Want, recent: RecentPart | null, sinceCovered: boolean): Promise<Ranked> {
+  private async listRecent(q: SearchQuery, want: Want, size: number, recent: RecentPart | null, sinceCovered: boolean): Promise<Ranked> {
     const { commonWindow, recentPapers } = this.tuning;
     const dense = q.must.length === 1 && q.must[0]!.every((t) => t.tokens.length === 1);
-    const floor = dense ? null : await this.floorDay(recentPapers);
+    const floor = dense ? null : await this.floorDay(recentPapers, size);
     const newestOf = async (table: Rows) =>
       (
         await sql<{ id: string; title: string }>`
@@ -248,9 +250,8 @@ export class TsSearchIndex implements SearchIndex {
     return { ids: titleFirst(q, kept).slice(0, want.depth).map((r) => r.id), window };
   }
 
-  /** The day of the n-th newest paper, or null when the store holds no more than n; kept while the store keeps its size. */
-  private async floorDay(n: number): Promise<string | null> {
-    const size = await this.size();
+  /** The day of the n-th newest paper, or null when the store (of `size` papers) holds no more than n; kept while the store keeps its size. */
+  private async floorDay(n: number, size: number): Promise<string | null> {
     if (n >= size) return null;
     const cached = this.floors.get(n);
     if (cached?.size === size) return cached.day;
