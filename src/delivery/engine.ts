@@ -1,14 +1,15 @@
 import { DateTime } from 'luxon';
 import { buildCards } from '../commands/cards.ts';
-import type { DigestPostResult } from '../commands/types.ts';
+import type { DigestPostResult, PaperCard } from '../commands/types.ts';
 import type { Clock } from '../domain/clock.ts';
 import { describeError } from '../domain/errors.ts';
 import { planChannelDigestOn } from '../digest/preview.ts';
+import { passPlanReads, type PlanReads } from '../digest/plan-reads.ts';
 import type { Logger } from '../logger.ts';
 import type { OpsEvents } from '../ops/events.ts';
 import { firstSlotFrom, latestDueSlot } from '../schedule/due.ts';
 import { localDate, type Slot } from '../schedule/next-run.ts';
-import { DEFAULT_SCHEDULE, type Schedule } from '../store/schedules.ts';
+import { DEFAULT_SCHEDULE, type Schedule, type StoredSchedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
 import type { Lease } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
@@ -37,6 +38,12 @@ export interface DeliverySettings {
   /** How long a claimed post is ours before another instance may take it over; renewed every third of it while the post is in flight. */
   leaseMs: number;
   /**
+   * Rows claimed at once in a channel: one digest's header and papers go out under one claim,
+   * each settled as it is posted. After a crash, each row claimed and not settled is checked at
+   * the platform before it is posted again.
+   */
+  runSize: number;
+  /**
    * A tick sends for about this long after it starts before it plans again (what has come due
    * meanwhile, another team's digest among it) and goes on in fair order: a fan-out that
    * outlasts it never holds up digests due after it began.
@@ -60,8 +67,19 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   retryMaxMs: 30 * 60_000,
   header: true,
   leaseMs: 60_000,
+  runSize: 12,
   roundMs: 60_000,
 };
+
+/** What a claimed run's posts need, read once for the run (DeliveryEngine.runContext). */
+interface RunContext {
+  /** By paper id. */
+  cards: Map<string, PaperCard>;
+  /** The digests of the run's headers, by id. */
+  digests: Map<number, DigestRow>;
+  /** Thread mode: each digest's posted header message, by digest id. */
+  headers: Map<number, string>;
+}
 
 /** Whether the paper sources are healthy enough that an empty digest really means "nothing new". */
 export interface SourceHealth {
@@ -100,6 +118,13 @@ export class DeliveryEngine {
   private stopping = false;
   /** The recap slots as last read, and the channel weeks known to be planned (see planRecaps). */
   private recapSlots: { readAt: number; rows: RecapSlotRow[]; done: Set<string> } | null = null;
+  /**
+   * Each channel's latest slot known to have its digest (a digest is never deleted). Every
+   * tick plans over every channel whose slot has come, all day long; a channel whose slot is
+   * known planned costs no query, where a fan-out of thousands of channels would otherwise ask
+   * the store for each of them in every round.
+   */
+  private readonly plannedSlots = new Map<number, string>();
 
   /** Direct messages about changes to saved papers, sent after each tick's digests. */
   readonly watch: WatchNotifier;
@@ -194,10 +219,14 @@ export class DeliveryEngine {
   async planDue(onVisited?: (channelId: number, planned: boolean) => void): Promise<number> {
     const now = this.deps.clock.now();
     let planned = 0;
-    for (const channel of await this.deps.store.teams.deliverableChannels()) {
+    const channels = await this.fleetShare(await this.deps.store.teams.deliverableChannels(), now);
+    const schedules = await this.deps.store.schedules.getMany(channels.map((c) => c.id));
+    // The window's listings, upvotes, and each team's votes and taste, read once for the pass.
+    const reads = passPlanReads(this.deps.store);
+    for (const channel of channels) {
       if (this.stopping) break;
       try {
-        const done = await this.planChannel(channel, now);
+        const done = await this.planChannel(channel, schedules.get(channel.id) ?? null, now, reads);
         if (done) planned++;
         onVisited?.(channel.id, done);
       } catch (e) {
@@ -208,6 +237,22 @@ export class DeliveryEngine {
     // Recaps are sent by the tick's last pass, which takes every channel.
     if (!this.stopping) planned += await this.planRecaps(now);
     return planned;
+  }
+
+  /**
+   * The channels in the order this instance plans them. Alone, the fair order as it is. In a
+   * fleet, the k live instances each start their walk at their own k-th of it (by start order)
+   * and go on around: a scheduled slot is then planned about once across the fleet, each other
+   * instance finding it planned with one cheap check, instead of every instance planning every
+   * channel and all but one discarding the plan.
+   */
+  private async fleetShare<C>(channels: C[], now: Date): Promise<C[]> {
+    if (channels.length < 2) return channels;
+    const live = await this.deps.store.instances.live(now, this.deps.settings.leaseMs);
+    const me = live.findIndex((i) => i.id === this.deps.instanceId);
+    if (live.length < 2 || me <= 0) return channels;
+    const start = Math.floor((me * channels.length) / live.length);
+    return [...channels.slice(start), ...channels.slice(0, start)];
   }
 
   /**
@@ -255,16 +300,21 @@ export class DeliveryEngine {
     return done.has(`${row.channel.id}:${week}`) ? null : { slot, week };
   }
 
-  private async planChannel(channel: ChannelRow, now: Date): Promise<boolean> {
+  private async planChannel(channel: ChannelRow, stored: StoredSchedule | null, now: Date, reads: PlanReads): Promise<boolean> {
     const { store } = this.deps;
-    const stored = await store.schedules.get(channel.id);
     const schedule = stored ?? DEFAULT_SCHEDULE;
     const since = firstSlotFrom(channel, stored, now);
     const slot = latestDueSlot(schedule, now, since);
     if (!slot) return false;
-    if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) return false;
+    const slotKey = `${slot.localDate} ${slot.time}`;
+    if (this.plannedSlots.get(channel.id) === slotKey) return false;
+    if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) {
+      this.plannedSlots.set(channel.id, slotKey);
+      return false;
+    }
     const kind = await this.kindOf(channel, schedule, since, slot, now);
-    const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now);
+    const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now, reads);
+    if (id !== null) this.plannedSlots.set(channel.id, slotKey);
     return id !== null;
   }
 
@@ -282,10 +332,10 @@ export class DeliveryEngine {
   }
 
   /** Plans one digest; null when it must wait (sources down, nothing to post) or already exists. */
-  private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date): Promise<number | null> {
+  private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date, reads?: PlanReads): Promise<number | null> {
     const { store } = this.deps;
     if (kind !== 'manual') await store.outbox.releaseStale(channel.id, new Date(now.getTime() - this.deps.settings.graceMs));
-    const plan = await planChannelDigestOn(store, channel, digestDate, this.log);
+    const plan = await planChannelDigestOn(store, channel, digestDate, this.log, reads ? { reads } : {});
     if (plan.picked.length === 0 && kind !== 'manual' && !(await this.deps.health.readyFor(now))) {
       // Nothing new while a source is failing: wait for it rather than record an empty digest.
       this.log.info('digest waits for the paper sources', { channelId: channel.id, digestDate, slot });
@@ -361,49 +411,115 @@ export class DeliveryEngine {
   async sendChannel(channelId: number): Promise<Omit<TickReport, 'planned'>> {
     const { store, posters, clock } = this.deps;
     const out = { sent: 0, retried: 0, failed: 0, disabled: 0 };
-    const channel = await store.teams.getChannel(channelId);
-    const team = channel && (await store.teams.getTeam(channel.team_id));
-    if (!channel || !team || channel.disabled_reason || team.disabled_reason) return out;
+    const found = await store.teams.channelWithTeam(channelId);
+    if (!found || found.channel.disabled_reason || found.team.disabled_reason) return out;
+    const { channel, team } = found;
     const poster = posters.get(team.platform, team.external_id);
     if (!poster) return out; // not connected to that platform in this process: leave it queued
 
+    const { runSize } = this.deps.settings;
     for (;;) {
       if (this.stopping) return out; // what is unclaimed stays queued for the next start
-      const row = await store.outbox.claimNext(channelId, clock.now(), this.lease());
-      if (!row) return out;
-      const outcome = await this.whileLeased((lease) => store.outbox.renewLease(row.id, lease), { channelId, deliveryId: row.id }, () =>
-        row.kind === 'header' ? this.postHeader(poster, channel, row) : row.kind === 'recap' ? this.postRecap(poster, channel, row) : this.postPaper(poster, channel, team.id, row),
+      const run = await store.outbox.claimRun(channelId, clock.now(), this.lease(), runSize);
+      if (run.length === 0) return out;
+      const goOn = await this.whileLeased((lease) => store.outbox.renewChannelLeases(channelId, lease), { channelId, deliveryIds: run.map((r) => r.id) }, () =>
+        this.sendRun(poster, channel, team.id, team.platform, run, out),
       );
-      const me = this.deps.instanceId;
-      this.deps.events?.postSettled(team.platform, outcome.ok);
+      // A short run took every row ready when it was claimed; rows planned since wait for the next pass.
+      if (!goOn || run.length < runSize) return out;
+    }
+  }
+
+  /**
+   * Posts a claimed run (one digest's rows, in rank order) one message at a time, each settled
+   * as soon as it is posted. What the run's posts need (the papers, their counts, the digest)
+   * is read once for the run. False when the channel must stop here: a post must wait, the
+   * channel was closed, the lease was lost, or the engine is stopping; the rows not posted are
+   * given back (releaseClaims).
+   */
+  private async sendRun(poster: ChatPoster, channel: ChannelRow, teamId: number, platform: string, run: DeliveryRow[], out: Omit<TickReport, 'planned'>): Promise<boolean> {
+    const { store, clock } = this.deps;
+    const me = this.deps.instanceId;
+    const giveBack = async (from: number) => {
+      await store.outbox.releaseClaims(run.slice(from).map((r) => r.id), me, clock.now());
+    };
+    const context = await this.runContext(channel, teamId, run).catch(async (e: unknown) => {
+      await giveBack(0).catch(() => undefined); // a store failure before any post: the run is not ours to hold
+      throw e;
+    });
+    for (const [i, row] of run.entries()) {
+      if (this.stopping) {
+        await giveBack(i); // what is not posted stays queued for the next start
+        return false;
+      }
+      const what = { channelId: channel.id, deliveryId: row.id };
+      const outcome = await this.safePost(() => this.postRow(poster, channel, row, context));
+      this.deps.events?.postSettled(platform, outcome.ok);
+      let held: boolean;
       if (outcome.ok) {
         await this.noteCheck(channel, outcome);
-        if (this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), { channelId, deliveryId: row.id })) out.sent++;
-        continue;
-      }
-      if (outcome.action === 'drop') {
+        held = this.settled(await store.outbox.markSent(row.id, outcome.messageId, clock.now(), me), what);
+        if (held) out.sent++;
+        if (row.kind === 'header' && row.digest_id !== null) context.headers.set(row.digest_id, outcome.messageId);
+      } else if (outcome.action === 'drop' || (outcome.action === 'retry' && row.attempts >= this.deps.settings.maxAttempts)) {
         // Given up alone: the rest of the digest (its papers, when a header is refused) goes on.
-        this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), { channelId, deliveryId: row.id });
-        this.log.error('the platform refused a post; given up, the channel goes on', { channelId, kind: row.kind, paperId: row.paper_id, reason: outcome.reason });
+        held = this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), what);
+        if (outcome.action === 'drop') this.log.error('the platform refused a post; given up, the channel goes on', { channelId: channel.id, kind: row.kind, paperId: row.paper_id, reason: outcome.reason });
+        else this.log.error('gave up a post after repeated failures', { channelId: channel.id, paperId: row.paper_id, attempts: row.attempts, reason: outcome.reason });
         out.failed++;
-        continue;
-      }
-      if (outcome.action === 'retry') {
-        if (row.attempts >= this.deps.settings.maxAttempts) {
-          this.settled(await store.outbox.markFailed(row.id, outcome.reason, clock.now(), me), { channelId, deliveryId: row.id });
-          this.log.error('gave up a post after repeated failures', { channelId, paperId: row.paper_id, attempts: row.attempts, reason: outcome.reason });
-          out.failed++;
-          continue;
-        }
+      } else if (outcome.action === 'retry') {
         const wait = Math.max(outcome.retryAfterMs ?? 0, retryDelayMs(row.attempts, this.deps.settings.retryBaseMs, this.deps.settings.retryMaxMs));
-        this.settled(await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now(), me), { channelId, deliveryId: row.id });
+        this.settled(await store.outbox.markRetry(row.id, outcome.reason, new Date(clock.now().getTime() + wait), clock.now(), me), what);
         out.retried++;
-        return out; // keep the channel's order: later posts wait behind this one
+        await giveBack(i + 1); // keep the channel's order: later posts wait behind this one
+        return false;
+      } else {
+        await this.disable(channel, teamId, poster, outcome); // gives up every row of the channel, ours too
+        out.disabled++;
+        return false;
       }
-      await this.disable(channel, team.id, poster, outcome);
-      out.disabled++;
-      return out;
+      if (!held) {
+        // Another instance took the run over (our lease ran out unnoticed); it checks the platform.
+        await giveBack(i + 1);
+        return false;
+      }
     }
+    return true;
+  }
+
+  /** What a run's posts read from the store, read once: its papers as cards, its digest, thread headers. */
+  private async runContext(channel: ChannelRow, teamId: number, run: readonly DeliveryRow[]): Promise<RunContext> {
+    const { store } = this.deps;
+    const paperRows = run.filter((r) => r.kind === 'paper' && r.paper_id !== null);
+    const papers = await store.papers.getMany(paperRows.map((r) => r.paper_id!));
+    const notes = new Map(
+      paperRows.map((r) => {
+        const topics = JSON.parse(r.topics) as string[];
+        return [r.paper_id!, topics.length ? `Topic: ${topics.join(', ')}` : null];
+      }),
+    );
+    const cards = await buildCards(store, teamId, null, papers, notes);
+    const digestIds = [...new Set(run.flatMap((r) => (r.kind === 'header' && r.digest_id !== null ? [r.digest_id] : [])))];
+    const digests = await Promise.all(digestIds.map((id) => store.outbox.digest(id)));
+    const headers = new Map<number, string>();
+    if (channel.thread_mode) {
+      // Papers whose header was posted before this run go under it; a header in this run is added as it is posted.
+      for (const id of new Set(paperRows.flatMap((r) => (r.digest_id === null ? [] : [r.digest_id])))) {
+        const header = await store.outbox.headerMessageId(id);
+        if (header) headers.set(id, header);
+      }
+    }
+    return {
+      cards: new Map(cards.map((c) => [c.paper.id, c])),
+      digests: new Map(digests.flatMap((d) => (d ? [[d.id, d] as const] : []))),
+      headers,
+    };
+  }
+
+  private postRow(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, context: RunContext): Promise<PostOutcome> {
+    if (row.kind === 'header') return this.postHeader(poster, channel, row, context);
+    if (row.kind === 'recap') return this.postRecap(poster, channel, row);
+    return this.postPaper(poster, channel, row, context);
   }
 
   /** Keeps what the adapter said about its duplicate check of the channel, for /papers status (written only on a change). */
@@ -420,15 +536,16 @@ export class DeliveryEngine {
   }
 
   /**
-   * Runs a send while renewing its lease every third of the lease, so a slow post (a long
+   * Runs a send while renewing its leases every third of the lease, so a slow run (a long
    * rate-limit wait in the library's queue) is never taken over while this process is alive.
    */
   private async whileLeased<T>(renew: (lease: Lease) => Promise<boolean>, what: Record<string, unknown>, send: () => Promise<T>): Promise<T> {
     let warned = false;
+    let done = false;
     const timer = setInterval(() => {
       renew(this.lease()).then(
         (held) => {
-          if (held || warned) return;
+          if (held || warned || done) return; // done: the last row was settled meanwhile
           warned = true;
           this.log.warn('lost the lease on a post in flight: another instance took it over and will check the platform before posting', what);
         },
@@ -439,6 +556,7 @@ export class DeliveryEngine {
     try {
       return await send();
     } finally {
+      done = true;
       clearInterval(timer);
     }
   }
@@ -450,20 +568,18 @@ export class DeliveryEngine {
   }
 
   /** A digest's header row; its key names the digest (`h<digest id>`), as before headers were rows. */
-  private async postHeader(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow): Promise<PostOutcome> {
-    const digest = row.digest_id === null ? undefined : await this.deps.store.outbox.digest(row.digest_id);
+  private async postHeader(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, context: RunContext): Promise<PostOutcome> {
+    const digest = row.digest_id === null ? undefined : context.digests.get(row.digest_id);
     if (!digest) return { ok: false, action: 'drop', reason: `header ${row.id} has no digest` };
-    return this.safePost(() =>
-      poster.post(channel.external_id, {
-        kind: 'header',
-        key: `h${digest.id}`,
-        title: headerTitle(digest),
-        text: headerText(digest),
-        digestDate: digest.digest_date,
-        attempt: row.attempts,
-        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
-      }),
-    );
+    return poster.post(channel.external_id, {
+      kind: 'header',
+      key: `h${digest.id}`,
+      title: headerTitle(digest),
+      text: headerText(digest),
+      digestDate: digest.digest_date,
+      attempt: row.attempts,
+      firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+    });
   }
 
   /** A weekly recap: what was counted when it was planned, with its chart drawn now (the same data draws the same chart). */
@@ -471,42 +587,30 @@ export class DeliveryEngine {
     const recap = await this.deps.store.recaps.byDelivery(row.id);
     if (!recap) return { ok: false, action: 'drop', reason: `recap delivery ${row.id} has no recap` };
     const data = JSON.parse(recap.data) as RecapData;
-    return this.safePost(() =>
-      poster.post(channel.external_id, {
-        kind: 'recap',
-        key: `r${recap.id}`,
-        recap: data,
-        chart: renderRecapChart(data),
-        attempt: row.attempts,
-        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
-      }),
-    );
+    return poster.post(channel.external_id, {
+      kind: 'recap',
+      key: `r${recap.id}`,
+      recap: data,
+      chart: renderRecapChart(data),
+      attempt: row.attempts,
+      firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+    });
   }
 
-  private async postPaper(poster: ChatPoster, channel: ChannelRow, teamId: number, row: DeliveryRow): Promise<PostOutcome> {
-    const paper = row.paper_id === null ? undefined : await this.deps.store.papers.get(row.paper_id);
-    if (!paper) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
-    const topics = JSON.parse(row.topics) as string[];
-    const [card] = await buildCards(this.deps.store, teamId, null, [paper], new Map([[paper.id, topics.length ? `Topic: ${topics.join(', ')}` : null]]));
-    const thread = await this.threadOf(channel, row);
-    return this.safePost(() =>
-      poster.post(channel.external_id, {
-        kind: 'paper',
-        key: `d${row.id}`,
-        card: card!,
-        digestDate: row.digest_date,
-        attempt: row.attempts,
-        firstTriedAt: new Date(row.claimed_at ?? row.created_at),
-        ...thread,
-      }),
-    );
-  }
-
-  /** Thread mode: the header message of the paper's digest, which the paper goes under (none if no header was posted). */
-  private async threadOf(channel: ChannelRow, row: DeliveryRow): Promise<{ threadId?: string }> {
-    if (!channel.thread_mode || row.digest_id === null) return {};
-    const header = await this.deps.store.outbox.headerMessageId(row.digest_id);
-    return header ? { threadId: header } : {};
+  private async postPaper(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, context: RunContext): Promise<PostOutcome> {
+    const card = row.paper_id === null ? undefined : context.cards.get(row.paper_id);
+    if (!card) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
+    // Thread mode: the paper goes under its digest's header message (none if no header was posted).
+    const threadId = channel.thread_mode && row.digest_id !== null ? context.headers.get(row.digest_id) : undefined;
+    return poster.post(channel.external_id, {
+      kind: 'paper',
+      key: `d${row.id}`,
+      card,
+      digestDate: row.digest_date,
+      attempt: row.attempts,
+      firstTriedAt: new Date(row.claimed_at ?? row.created_at),
+      ...(threadId ? { threadId } : {}),
+    });
   }
 
   /** An adapter should return outcomes, not throw; if one throws anyway, it is a retry. */

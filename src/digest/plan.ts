@@ -2,8 +2,8 @@ import { addDays } from '../domain/clock.ts';
 import { isUserError } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import { parseTopic } from '../search/topic-matching.ts';
-import { tasteScores, teamTaste } from '../relevance/taste.ts';
 import type { Store } from '../store/store.ts';
+import { directPlanReads, type PlanReads } from './plan-reads.ts';
 
 /** How far back a digest looks: a new channel gets the latest papers, a backfill never floods it. */
 export const DIGEST_LOOKBACK_DAYS = 3;
@@ -53,6 +53,8 @@ export interface DigestPlan {
 export interface PlanOptions {
   /** Blend in the team's taste when it has a model (default). `false` ranks by upvotes and team votes alone, for comparison. */
   taste?: boolean;
+  /** Where the window's listings, upvotes, votes and taste come from: a planning pass shares them among its channels (plan-reads.ts). */
+  reads?: PlanReads;
 }
 
 export interface DigestChannel {
@@ -81,8 +83,9 @@ export async function planDigest(
   // A paper that failed here (given up, or dropped when posting here stopped) was never
   // delivered: it comes again while it is within the lookback, even if listed before the
   // previous digest.
+  const reads = options.reads ?? directPlanReads(store);
   const failed = await store.outbox.failedPaperIds(channel.id);
-  const listed = (await store.papers.listedBetween(earliest, digestDate)).filter((l) => l.day >= since || failed.has(l.paperId));
+  const listed = (await reads.listed(earliest, digestDate)).filter((l) => l.day >= since || failed.has(l.paperId));
   const from = listed.reduce((min, l) => (l.day < min ? l.day : min), since);
   const ids = listed.map((l) => l.paperId);
   const topics = await store.topics.list(channel.id);
@@ -108,19 +111,15 @@ export async function planDigest(
   const matchedIds = [...matchedTopics.keys()];
   const delivered = await store.outbox.deliveredPaperIds(channel.id, matchedIds);
   const fresh = matchedIds.filter((id) => !delivered.has(id));
-  const [papers, votes] = await Promise.all([store.papers.getMany(fresh), store.votes.counts(channel.teamId, fresh)]);
+  const [upvotes, votes] = await Promise.all([reads.upvotes(fresh), reads.teamVotes(channel.teamId, fresh)]);
   const listedOn = new Map(listed.map((l) => [l.paperId, l.day]));
 
-  const taste = options.taste === false ? null : await tasteOf(store, channel.teamId, fresh, logger);
-  const candidates = papers.map((p) => ({
-    paperId: p.id,
-    rank: 0,
-    topics: matchedTopics.get(p.id) ?? [],
-    upvotes: p.upvotes,
-    teamVotes: votes.get(p.id) ?? 0,
-    listedOn: listedOn.get(p.id) ?? digestDate,
-    taste: taste?.get(p.id) ?? null,
-  }));
+  const taste = options.taste === false ? null : await reads.taste(channel.teamId, fresh, logger);
+  const candidates = fresh.flatMap((id) => {
+    const up = upvotes.get(id);
+    if (up === undefined) return []; // not in the store (any more)
+    return [{ paperId: id, rank: 0, topics: matchedTopics.get(id) ?? [], upvotes: up, teamVotes: votes.get(id) ?? 0, listedOn: listedOn.get(id) ?? digestDate, taste: taste?.get(id) ?? null }];
+  });
   const popularity = (p: PlannedPaper) => p.upvotes + TEAM_VOTE_WEIGHT * p.teamVotes;
   let score = popularity;
   if (taste) {
@@ -150,20 +149,6 @@ export async function planDigest(
     alreadyDelivered: matchedIds.filter((id) => delivered.has(id)),
     tasteRanked: taste !== null,
   };
-}
-
-/**
- * The team's taste scores of the candidates, or null while it has no model. A failure here
- * must not cost the channel its digest: it is logged and the digest ranks by upvotes.
- */
-async function tasteOf(store: Store, teamId: number, paperIds: readonly string[], logger: Logger): Promise<Map<string, number> | null> {
-  try {
-    const taste = await teamTaste(store, teamId);
-    return taste.model ? await tasteScores(store, taste.model, paperIds) : null;
-  } catch (e) {
-    logger.error('team taste failed; this digest ranks by upvotes', { teamId, err: e });
-    return null;
-  }
 }
 
 /** (x - mean) / standard deviation; all zeros when the values do not vary. */

@@ -2,8 +2,8 @@ import type { SelectQueryBuilder } from 'kysely';
 
 /**
  * How a claim statement locks the channel it claims in: the one place a claim differs per
- * dialect. A claim (OutboxRepo.claimNext, headers and papers alike) is one conditional UPDATE whose
- * subquery picks the channel's single next row; the channel id in it comes from
+ * dialect. A claim (OutboxRepo.claimRun, headers and papers alike) is one conditional UPDATE whose
+ * subquery picks the channel's next rows, all of one digest; the channel id in it comes from
  * `SELECT id FROM channels WHERE id = ?`, passed through `lockChannel`.
  *
  * - SQLite: nothing to add. Writers take turns on the whole file, so a claim statement sees
@@ -13,7 +13,7 @@ import type { SelectQueryBuilder } from 'kysely';
  *   first is sending there), instead of skipping the first's row and taking the channel's
  *   next one, which would break rank order. NO KEY UPDATE leaves new deliveries' foreign-key
  *   checks on the channel free to proceed. If the second statement's snapshot predates the
- *   first's commit, it picks the same row, and the outer UPDATE's re-check of the row's
+ *   first's commit, it picks the same rows, and the outer UPDATE's re-check of each row's
  *   state (under the row lock) makes it a no-op: never two claims of one row.
  */
 export interface ClaimLocking {

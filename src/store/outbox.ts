@@ -20,14 +20,14 @@ export interface DigestDraft {
 
 /**
  * The delivery outbox, the one repository of the deliveries and digests tables. Planning
- * writes a digest and its deliveries in one transaction under unique keys; sending claims one
- * row at a time with a single conditional UPDATE, so no transaction is ever held across a
- * network call and two senders can never take one row.
- * A claim is a lease (owner instance, until when), renewed while the post is in flight; any
+ * writes a digest and its deliveries in one transaction under unique keys; sending claims a
+ * digest's ready rows with a single conditional UPDATE and settles each row as it is posted, so
+ * no transaction is ever held across a network call and two senders can never take one row.
+ * A claim is a lease (owner instance, until when), renewed while the posts are in flight; any
  * number of instances may share the store.
  */
 export class OutboxRepo {
-  private readonly claimStatement: CompiledOnce<[number, string, string, string], DeliveryRow>;
+  private readonly claimStatement: CompiledOnce<[number, string, string, string, number], DeliveryRow>;
   private readonly settles: ReturnType<OutboxRepo['settlesFor']>;
 
   constructor(
@@ -65,31 +65,17 @@ export class OutboxRepo {
       // `attempts` kept above 0 if it was ever tried, so the adapter checks the platform back
       // to its first try before posting (that try may have landed).
       const failed = await this.takeOverFailed(trx, d, inserted.id, stamp);
-      const fresh = d.papers.filter((p) => !failed.has(p.paperId));
-      if (d.header && d.papers.length > 0) {
+      const row = { channel_id: d.channelId, digest_id: inserted.id, digest_date: d.digestDate, state: 'planned' as const, created_at: stamp, updated_at: stamp };
+      const rows = [
         // The header is a row like the papers, ranked 0 so it goes first.
+        ...(d.header && d.papers.length > 0 ? [{ ...row, kind: 'header' as const, paper_id: null, rank: 0, topics: '[]' }] : []),
+        ...d.papers.filter((p) => !failed.has(p.paperId)).map((p) => ({ ...row, kind: 'paper' as const, paper_id: p.paperId, rank: p.rank, topics: JSON.stringify(p.topics) })),
+      ];
+      if (rows.length > 0) {
         await trx
           .insertInto('deliveries')
-          .values({ channel_id: d.channelId, digest_id: inserted.id, digest_date: d.digestDate, kind: 'header', paper_id: null, rank: 0, state: 'planned', created_at: stamp, updated_at: stamp })
-          .execute();
-      }
-      if (fresh.length > 0) {
-        await trx
-          .insertInto('deliveries')
-          .values(
-            fresh.map((p) => ({
-              channel_id: d.channelId,
-              digest_id: inserted.id,
-              digest_date: d.digestDate,
-              paper_id: p.paperId,
-              rank: p.rank,
-              topics: JSON.stringify(p.topics),
-              state: 'planned' as const,
-              created_at: stamp,
-              updated_at: stamp,
-            })),
-          )
-          // Two slots on one day may both want a paper: the first keeps it.
+          .values(rows)
+          // Two slots on one day may both want a paper: the first keeps it (a header has no paper, so never conflicts).
           .onConflict((oc) => oc.columns(['channel_id', 'digest_date', 'paper_id']).doNothing())
           .execute();
       }
@@ -221,44 +207,100 @@ export class OutboxRepo {
    * instance sends them. One conditional UPDATE: no transaction is held across a network call.
    */
   async claimNext(channelId: number, now: Date, lease: Lease): Promise<DeliveryRow | null> {
-    const r = await this.claimStatement.execute(channelId, now.toISOString(), lease.owner, lease.until.toISOString());
-    return r.rows[0] ?? null;
+    return (await this.claimRun(channelId, now, lease, 1))[0] ?? null;
   }
 
-  /** claimNext's statement: one per message sent, so built and compiled once (compiled-once.ts). */
-  private claimStatementFor(): CompiledOnce<[number, string, string, string], DeliveryRow> {
-    return new CompiledOnce(this.db, 4, (channelId: number, stamp: string, owner: string, until: string) =>
-      this.db
-        .updateTable('deliveries')
-        .set(claimedColumns(stamp, owner, until))
-        .where('id', '=', (eb) =>
-          eb
-            .selectFrom('deliveries as cand')
-            .select('cand.id')
-            .where('cand.channel_id', '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
-            .where(deliveryReady('cand', stamp))
-            // A digest goes out in rank order, header (rank 0) first: no row while one before it is still to come.
-            .where((w) =>
-              w.not(
-                w.exists(
-                  w
-                    .selectFrom('deliveries as earlier')
-                    .select('earlier.id')
-                    .whereRef('earlier.digest_id', '=', 'cand.digest_id')
-                    .whereRef('earlier.rank', '<', 'cand.rank')
-                    .where('earlier.state', 'in', ['planned', 'sending']),
-                ),
+  /**
+   * claimNext for up to `max` rows at once: the ready rows of the channel's next digest, in
+   * rank order, all under one lease, in one statement. The sender posts them one by one (a
+   * fan-out then spends one claim per digest, not per message) and gives back what it does not
+   * post (releaseClaims). A run never spans two digests: a digest's rows are planned in one
+   * transaction, so any two claims see all of its rows or none, and (PostgreSQL) a claim whose
+   * snapshot predates another's commit finds every row of that digest taken, never a later
+   * part of it.
+   */
+  async claimRun(channelId: number, now: Date, lease: Lease, max: number): Promise<DeliveryRow[]> {
+    const r = await this.claimStatement.execute(channelId, now.toISOString(), lease.owner, lease.until.toISOString(), max);
+    return r.rows.sort((a, b) => a.rank - b.rank || a.id - b.id);
+  }
+
+  /** claimRun's statement: one per digest sent, so built and compiled once (compiled-once.ts). */
+  private claimStatementFor(): CompiledOnce<[number, string, string, string, number], DeliveryRow> {
+    return new CompiledOnce(this.db, 5, (channelId: number, stamp: string, owner: string, until: string, max: number) => {
+      // The rows of the channel that may go next, in digest and rank order.
+      const candidates = (alias: 'cand' | 'first') =>
+        this.db
+          .selectFrom(`deliveries as ${alias}`)
+          .where(`${alias}.channel_id`, '=', (w) => this.locking.lockChannel(w.selectFrom('channels').select('channels.id').where('channels.id', '=', channelId)))
+          .where(deliveryReady(alias, stamp))
+          // A digest goes out in rank order, header (rank 0) first: no row while one before it still waits.
+          .where((w) =>
+            w.not(
+              w.exists(
+                w
+                  .selectFrom('deliveries as earlier')
+                  .select('earlier.id')
+                  .whereRef('earlier.digest_id', '=', `${alias}.digest_id`)
+                  .whereRef('earlier.rank', '<', `${alias}.rank`)
+                  .where('earlier.state', 'in', ['planned', 'sending'])
+                  .where((e) => e.not(deliveryReady('earlier', stamp))),
               ),
-            )
-            .where((w) => w.not(channelBusy(channelId, stamp)))
-            .orderBy('cand.digest_id')
-            .orderBy('cand.rank')
-            .limit(1),
-        )
-        // Re-checked on the row itself: of two claims racing for one row, one updates nothing.
-        .where(deliveryReady('deliveries', stamp))
-        .returningAll(),
-    );
+            ),
+          )
+          .where((w) => w.not(channelBusy(channelId, stamp)))
+          .orderBy(`${alias}.digest_id`)
+          .orderBy(`${alias}.rank`);
+      return (
+        this.db
+          .updateTable('deliveries')
+          .set(claimedColumns(stamp, owner, until))
+          .where('id', 'in', (eb) =>
+            candidates('cand')
+              .select('cand.id')
+              .where('cand.digest_id', 'is not distinct from', candidates('first').select('first.digest_id').limit(1))
+              .limit(max),
+          )
+          // Re-checked on the row itself: of two claims racing for one row, one updates nothing.
+          .where(deliveryReady('deliveries', stamp))
+          .returningAll()
+      );
+    });
+  }
+
+  /**
+   * Gives back claimed rows this sender did not post (it stopped, or a row before them must
+   * wait): planned again, with the attempt the claim counted taken back, so a later claim is
+   * no retry. Only rows `owner` still holds.
+   */
+  async releaseClaims(ids: readonly number[], owner: string, now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await this.db
+      .updateTable('deliveries')
+      .set((eb) => ({
+        state: 'planned' as const,
+        attempts: eb('attempts', '-', 1),
+        claimed_at: eb.case().when('attempts', '=', 1).then(null).else(eb.ref('claimed_at')).end(),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now.toISOString(),
+      }))
+      .where('id', 'in', [...ids])
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Extends our lease on every row of the channel we hold (a run being sent); false when we hold none any more. */
+  async renewChannelLeases(channelId: number, lease: Lease): Promise<boolean> {
+    const r = await this.db
+      .updateTable('deliveries')
+      .set({ lease_until: lease.until.toISOString() })
+      .where('channel_id', '=', channelId)
+      .where('state', '=', 'sending')
+      .where('lease_owner', '=', lease.owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Extends our lease on a row we are still sending; false when it is no longer ours. */
@@ -343,17 +385,10 @@ export class OutboxRepo {
    * tried stay: they may have reached the platform.
    */
   async releaseStale(channelId: number, dueBefore: Date): Promise<number> {
-    // Headers go too (never tried): the new digest brings its own.
-    return this.db.transaction().execute(async (trx) => {
-      const stale = trx.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('due_at', '<', dueBefore.toISOString());
-      const released = await trx
-        .deleteFrom('deliveries')
-        .where('digest_id', 'in', stale)
-        .where('state', '=', 'planned')
-        .where('attempts', '=', 0)
-        .executeTakeFirst();
-      return Number(released.numDeletedRows);
-    });
+    // Headers go too (never tried): the new digest brings its own. One statement, so no transaction.
+    const stale = this.db.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('due_at', '<', dueBefore.toISOString());
+    const released = await this.db.deleteFrom('deliveries').where('digest_id', 'in', stale).where('state', '=', 'planned').where('attempts', '=', 0).executeTakeFirst();
+    return Number(released.numDeletedRows);
   }
 
   /**

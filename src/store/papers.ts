@@ -112,6 +112,13 @@ export class PapersRepo {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
+  /** HF upvotes by paper id, for the ids the store has: what ranking a digest needs of a paper, without its text. */
+  async upvotesOf(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('papers').select(['id', 'upvotes']).where('id', 'in', [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, Number(r.upvotes)]));
+  }
+
   async count(): Promise<number> {
     const r = await this.db.selectFrom('papers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(r.n);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Database, ScheduleRow } from './schema.ts';
 
 export interface Schedule {
   /** Local times, "HH:MM", sorted. */
@@ -22,9 +22,18 @@ export class SchedulesRepo {
 
   async get(channelId: number): Promise<StoredSchedule | null> {
     const r = await this.db.selectFrom('schedules').selectAll().where('channel_id', '=', channelId).executeTakeFirst();
-    return r
-      ? { times: JSON.parse(r.times) as string[], timezone: r.timezone, weekdays: JSON.parse(r.weekdays) as number[], changedAt: new Date(r.updated_at) }
-      : null;
+    return r ? fromRow(r) : null;
+  }
+
+  /** The stored schedules of these channels, by channel id (channels on the default schedule left out); a planning pass reads them at once. */
+  async getMany(channelIds: readonly number[]): Promise<Map<number, StoredSchedule>> {
+    const out = new Map<number, StoredSchedule>();
+    // In slices: SQLite caps the parameters of one statement.
+    for (let i = 0; i < channelIds.length; i += 5000) {
+      const rows = await this.db.selectFrom('schedules').selectAll().where('channel_id', 'in', channelIds.slice(i, i + 5000)).execute();
+      for (const r of rows) out.set(r.channel_id, fromRow(r));
+    }
+    return out;
   }
 
   async set(channelId: number, s: Schedule, now: Date): Promise<void> {
@@ -47,4 +56,8 @@ export class SchedulesRepo {
       )
       .execute();
   }
+}
+
+function fromRow(r: ScheduleRow): StoredSchedule {
+  return { times: JSON.parse(r.times) as string[], timezone: r.timezone, weekdays: JSON.parse(r.weekdays) as number[], changedAt: new Date(r.updated_at) };
 }

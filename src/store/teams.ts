@@ -66,6 +66,23 @@ export class TeamsRepo {
     return this.db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** A channel with its team, in one statement (the sender reads both for every channel it posts to). */
+  async channelWithTeam(id: number): Promise<{ channel: ChannelRow; team: TeamRow } | undefined> {
+    const row = await this.db
+      .selectFrom('channels as c')
+      .innerJoin('teams as t', 't.id', 'c.team_id')
+      .selectAll('c')
+      .select(['t.platform as team_platform', 't.external_id as team_external_id', 't.name as team_name', 't.disabled_reason as team_disabled_reason', 't.created_at as team_created_at'])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { team_platform, team_external_id, team_name, team_disabled_reason, team_created_at, ...channel } = row;
+    return {
+      channel,
+      team: { id: channel.team_id, platform: team_platform, external_id: team_external_id, name: team_name, disabled_reason: team_disabled_reason, created_at: team_created_at },
+    };
+  }
+
   async setPaused(channelId: number, paused: boolean): Promise<void> {
     await this.db.updateTable('channels').set({ paused: paused ? 1 : 0 }).where('id', '=', channelId).execute();
   }
