@@ -46,7 +46,12 @@ export function passPlanReads(store: Store): PlanReads {
   const models = new Map<number, Promise<TasteModel | null>>();
   const scores = new Map<number, PerPaper>();
   return {
-    listed: (from, to) => memo(listings, `${from}|${to}`, () => store.papers.listedBetween(from, to)),
+    listed: (from, to) =>
+      memo(listings, `${from}|${to}`, () => {
+        const read = store.papers.listedBetween(from, to);
+        read.catch(() => listings.delete(`${from}|${to}`)); // a failed read is tried again by the next channel
+        return read;
+      }),
     upvotes: (ids) => upvotes.of(ids),
     teamVotes: (teamId, ids) => memo(votes, teamId, () => new PerPaper((missing) => store.votes.counts(teamId, missing))).of(ids),
     taste: async (teamId, ids, logger) => {
