@@ -335,7 +335,7 @@ export class DeliveryEngine {
   private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date, reads?: PlanReads): Promise<number | null> {
     const { store } = this.deps;
     if (kind !== 'manual') await store.outbox.releaseStale(channel.id, new Date(now.getTime() - this.deps.settings.graceMs));
-    const plan = await planChannelDigestOn(store, channel, digestDate, this.log, reads ? { reads } : {});
+    const plan = await planChannelDigestOn(store, channel, digestDate, this.log, { reads });
     if (plan.picked.length === 0 && kind !== 'manual' && !(await this.deps.health.readyFor(now))) {
       // Nothing new while a source is failing: wait for it rather than record an empty digest.
       this.log.info('digest waits for the paper sources', { channelId: channel.id, digestDate, slot });

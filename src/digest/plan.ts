@@ -80,10 +80,10 @@ export async function planDigest(
 ): Promise<DigestPlan> {
   const earliest = addDays(digestDate, -DIGEST_LOOKBACK_DAYS);
   const since = previousDigestDate && previousDigestDate > earliest ? previousDigestDate : earliest;
+  const reads = options.reads ?? directPlanReads(store);
   // A paper that failed here (given up, or dropped when posting here stopped) was never
   // delivered: it comes again while it is within the lookback, even if listed before the
   // previous digest.
-  const reads = options.reads ?? directPlanReads(store);
   const failed = await store.outbox.failedPaperIds(channel.id);
   const listed = (await reads.listed(earliest, digestDate)).filter((l) => l.day >= since || failed.has(l.paperId));
   const from = listed.reduce((min, l) => (l.day < min ? l.day : min), since);
