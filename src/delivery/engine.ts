@@ -75,7 +75,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
 interface RunContext {
   /** By paper id. */
   cards: Map<string, PaperCard>;
-  /** The digests of the run's headers, by id. */
+  /** The digests of the run's headers (and of rows whose tries are checked), by id. */
   digests: Map<number, DigestRow>;
   /** Thread mode: each digest's posted header message, by digest id. */
   headers: Map<number, string>;
@@ -453,7 +453,8 @@ export class DeliveryEngine {
         return false;
       }
       const what = { channelId: channel.id, deliveryId: row.id };
-      const outcome = await this.safePost(() => this.postRow(poster, channel, row, context));
+      const attempt = i === 0 ? row.attempts : await this.laterRowAttempt(row, context);
+      const outcome = await this.safePost(() => this.postRow(poster, channel, row, attempt, context));
       this.deps.events?.postSettled(platform, outcome.ok);
       let held: boolean;
       if (outcome.ok) {
@@ -516,10 +517,32 @@ export class DeliveryEngine {
     };
   }
 
-  private postRow(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, context: RunContext): Promise<PostOutcome> {
-    if (row.kind === 'header') return this.postHeader(poster, channel, row, context);
-    if (row.kind === 'recap') return this.postRecap(poster, channel, row);
-    return this.postPaper(poster, channel, row, context);
+  /**
+   * The attempt a run's later row (not its first) goes out as; above 1 the adapter checks the
+   * platform before posting. A digest's rows are posted in rank order, each only once every row
+   * before it is settled, and a row settled in a digest stays settled there (or leaves it, taken
+   * over by a newer digest). The run's first row is unsettled, so no earlier try of a later row
+   * reached the platform while the row was in this digest: however many claims a crash left it
+   * (a whole run is claimed at once), it is a first try. Unless it was tried before it joined
+   * the digest (a failed paper taken over by a newer digest: first claimed no later than the
+   * digest was planned), or it has no digest (a recap), where that order does not hold.
+   */
+  private async laterRowAttempt(row: DeliveryRow, context: RunContext): Promise<number> {
+    if (row.attempts <= 1 || row.digest_id === null || row.claimed_at === null) return row.attempts;
+    let digest = context.digests.get(row.digest_id);
+    if (!digest) {
+      digest = await this.deps.store.outbox.digest(row.digest_id);
+      if (!digest) return row.attempts;
+      context.digests.set(digest.id, digest);
+    }
+    const triedBeforeDigest = new Date(row.claimed_at).getTime() <= new Date(digest.created_at).getTime();
+    return triedBeforeDigest ? row.attempts : 1;
+  }
+
+  private postRow(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, attempt: number, context: RunContext): Promise<PostOutcome> {
+    if (row.kind === 'header') return this.postHeader(poster, channel, row, attempt, context);
+    if (row.kind === 'recap') return this.postRecap(poster, channel, row, attempt);
+    return this.postPaper(poster, channel, row, attempt, context);
   }
 
   /** Keeps what the adapter said about its duplicate check of the channel, for /papers status (written only on a change). */
@@ -568,7 +591,7 @@ export class DeliveryEngine {
   }
 
   /** A digest's header row; its key names the digest (`h<digest id>`), as before headers were rows. */
-  private async postHeader(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, context: RunContext): Promise<PostOutcome> {
+  private async postHeader(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, attempt: number, context: RunContext): Promise<PostOutcome> {
     const digest = row.digest_id === null ? undefined : context.digests.get(row.digest_id);
     if (!digest) return { ok: false, action: 'drop', reason: `header ${row.id} has no digest` };
     return poster.post(channel.external_id, {
@@ -577,13 +600,13 @@ export class DeliveryEngine {
       title: headerTitle(digest),
       text: headerText(digest),
       digestDate: digest.digest_date,
-      attempt: row.attempts,
+      attempt,
       firstTriedAt: new Date(row.claimed_at ?? row.created_at),
     });
   }
 
   /** A weekly recap: what was counted when it was planned, with its chart drawn now (the same data draws the same chart). */
-  private async postRecap(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow): Promise<PostOutcome> {
+  private async postRecap(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, attempt: number): Promise<PostOutcome> {
     const recap = await this.deps.store.recaps.byDelivery(row.id);
     if (!recap) return { ok: false, action: 'drop', reason: `recap delivery ${row.id} has no recap` };
     const data = JSON.parse(recap.data) as RecapData;
@@ -592,12 +615,12 @@ export class DeliveryEngine {
       key: `r${recap.id}`,
       recap: data,
       chart: renderRecapChart(data),
-      attempt: row.attempts,
+      attempt,
       firstTriedAt: new Date(row.claimed_at ?? row.created_at),
     });
   }
 
-  private async postPaper(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, context: RunContext): Promise<PostOutcome> {
+  private async postPaper(poster: ChatPoster, channel: ChannelRow, row: DeliveryRow, attempt: number, context: RunContext): Promise<PostOutcome> {
     const card = row.paper_id === null ? undefined : context.cards.get(row.paper_id);
     if (!card) return { ok: false, action: 'retry', reason: `paper ${row.paper_id} is missing from the store` };
     // Thread mode: the paper goes under its digest's header message (none if no header was posted).
@@ -607,7 +630,7 @@ export class DeliveryEngine {
       key: `d${row.id}`,
       card,
       digestDate: row.digest_date,
-      attempt: row.attempts,
+      attempt,
       firstTriedAt: new Date(row.claimed_at ?? row.created_at),
       ...(threadId ? { threadId } : {}),
     });

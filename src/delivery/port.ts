@@ -42,9 +42,10 @@ export interface DirectMessage {
 
 /**
  * `key` is unique per post and stable across retries. `attempt` counts tries including this
- * one: above 1, an earlier try (perhaps by another process, which crashed) may have reached
- * the platform, so the adapter checks the platform before posting again, whatever it
- * remembers itself. `firstTriedAt`: no earlier try began before it, so the check need not
+ * one, leaving out claims that provably never posted (a crash leaves a whole run claimed; only
+ * its row in flight may have landed): above 1, an earlier try (perhaps by another process,
+ * which crashed) may have reached the platform, so the adapter checks the platform before
+ * posting again, whatever it remembers itself. `firstTriedAt`: no earlier try began before it, so the check need not
  * look further back.
  */
 export type OutboundMessage =

@@ -128,6 +128,60 @@ describe('claim runs', () => {
     expect(poster.papersIn(external)).toHaveLength(5);
   });
 
+  it('after a crash mid-run, only the row that was in flight is checked at the platform; the rest go out as first tries', async () => {
+    let channelId: number;
+    let external: string;
+    ({ h, channelId, external } = await plannedChannel());
+    const { outbox } = h.app.store;
+    h.clock.advance(1_000);
+    const t0 = h.clock.now();
+    // An instance claims the digest, posts the header, and dies while paper 1 is in flight.
+    const run = await outbox.claimRun(channelId, t0, lease('dead', t0), 12);
+    expect(await outbox.markSent(run[0]!.id, 'm0', t0, 'dead')).toBe(true);
+    h.clock.advance(61_000);
+    expect(await h.app.delivery.sendChannel(channelId)).toMatchObject({ sent: 5 });
+    // Every paper was claimed twice, but only paper 1 can have reached the channel.
+    expect((await rowsOf(h, channelId)).slice(1).map((r) => r.attempts)).toEqual([2, 2, 2, 2, 2]);
+    expect(h.poster.calls.map((c) => [c.message.kind, c.message.attempt])).toEqual([['paper', 2], ...Array(4).fill(['paper', 1])]);
+    expect(h.poster.papersIn(external)).toHaveLength(5);
+  });
+
+  it('a paper tried in an older digest, taken over by a newer one, is still checked after a crash wherever it stands in the run', async () => {
+    let channelId: number;
+    ({ h, channelId } = await plannedChannel());
+    const { outbox } = h.app.store;
+    h.clock.advance(1_000);
+    const t0 = h.clock.now();
+    // Today's digest: every post lands but paper 3's, given up after a try that may have landed.
+    const first = await outbox.claimRun(channelId, t0, lease('a', t0), 12);
+    for (const r of first) {
+      if (r.rank === 3) await outbox.markFailed(r.id, 'timed out', t0, 'a');
+      else await outbox.markSent(r.id, `m${r.id}`, t0, 'a');
+    }
+    const failedPaper = first.find((r) => r.rank === 3)!.paper_id!;
+    const otherPaper = first.find((r) => r.rank === 1)!.paper_id!;
+    h.clock.advance(60_000);
+    const t1 = h.clock.now();
+    const manual = await outbox.plan(
+      { channelId, digestDate: '2026-08-22', slot: 'manual-1', dueAt: t1, kind: 'manual', windowFrom: '2026-08-21', windowTo: '2026-08-21', header: true, papers: [{ paperId: otherPaper, rank: 1, topics: [] }, { paperId: failedPaper, rank: 2, topics: [] }] },
+      t1,
+    );
+    expect(manual).not.toBeNull();
+    // The newer digest is claimed whole by an instance that dies before posting anything.
+    h.clock.advance(1_000);
+    const t2 = h.clock.now();
+    expect((await outbox.claimRun(channelId, t2, lease('dead', t2), 12)).map((r) => [r.kind, r.paper_id, r.attempts])).toEqual([
+      ['header', null, 1],
+      ['paper', otherPaper, 1],
+      ['paper', failedPaper, 2],
+    ]);
+    h.clock.advance(61_000);
+    const before = h.poster.calls.length;
+    expect(await h.app.delivery.sendChannel(channelId)).toMatchObject({ sent: 3 });
+    // The header was in flight; the taken-over paper's try in the older digest may have landed.
+    expect(h.poster.calls.slice(before).map((c) => [c.message.kind, c.message.attempt])).toEqual([['header', 2], ['paper', 1], ['paper', 3]]);
+  });
+
   it('stopping mid-run finishes the post in flight and gives back the rest untried', async () => {
     let channelId: number;
     ({ h, channelId } = await plannedChannel());
