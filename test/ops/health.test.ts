@@ -78,6 +78,8 @@ describe('/metrics', () => {
       expect(lines).toContain('paperboy_channels_disabled 1');
       expect(lines).toContain('paperboy_digests_due_unsent 1');
       expect(lines.some((l) => l.startsWith('paperboy_process_cpu_seconds_total'))).toBe(true);
+      // The event-loop lag is still sampled (less often than prom-client's default, to spare idle wake-ups).
+      expect(lines.some((l) => /^paperboy_nodejs_eventloop_lag_p99_seconds \d/.test(l))).toBe(true);
       expect(lines.filter((l) => l && !l.startsWith('#')).every((l) => l.startsWith('paperboy_'))).toBe(true);
       expect((await get('/elsewhere')).status).toBe(404);
     } finally {
