@@ -11,7 +11,7 @@ import { firstSlotFrom, latestDueSlot } from '../schedule/due.ts';
 import { localDate, type Slot } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE, type Schedule, type StoredSchedule } from '../store/schedules.ts';
 import type { ChannelRow, DeliveryRow, DigestKind, DigestRow } from '../store/schema.ts';
-import type { Lease } from '../store/outbox.ts';
+import type { ChannelPlanningState, Lease } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
 import { retryDelayMs } from './backoff.ts';
 import type { Posters } from './posters.ts';
@@ -39,10 +39,16 @@ export interface DeliverySettings {
   leaseMs: number;
   /**
    * Rows claimed at once in a channel: one digest's header and papers go out under one claim,
-   * each settled as it is posted. After a crash, each row claimed and not settled is checked at
-   * the platform before it is posted again.
+   * each settled as it is posted. After a crash, only the row that was in flight is checked at
+   * the platform before it is posted again (laterRowAttempt).
    */
   runSize: number;
+  /**
+   * Channels whose own rows a planning pass reads at once (planningStates, topics): five
+   * statements a chunk instead of four a channel. Small enough that what is read is seconds old
+   * when the chunk's last channel is planned.
+   */
+  planChunk: number;
   /**
    * A tick sends for about this long after it starts before it plans again (what has come due
    * meanwhile, another team's digest among it) and goes on in fair order: a fan-out that
@@ -56,6 +62,16 @@ export const RECAP_LATE_LIMIT_MS = 48 * 3600_000;
 /** How long the recap slots read from the store are trusted before they are read again. */
 export const RECAP_REREAD_MS = 5 * 60_000;
 
+/** A channel's slot that has come and is not known to be planned (planDue). */
+interface DueSlot {
+  channel: ChannelRow;
+  schedule: Schedule;
+  since: Date;
+  slot: Slot;
+  /** "date time", as the digests' (digest_date, slot) and plannedSlots hold it. */
+  key: string;
+}
+
 type RecapSlotRow = Awaited<ReturnType<Store['recaps']['scheduledChannels']>>[number];
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -68,6 +84,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   header: true,
   leaseMs: 60_000,
   runSize: 12,
+  planChunk: 200,
   roundMs: 60_000,
 };
 
@@ -223,15 +240,40 @@ export class DeliveryEngine {
     const schedules = await this.deps.store.schedules.getMany(channels.map((c) => c.id));
     // The window's listings, upvotes, and each team's votes and taste, read once for the pass.
     const reads = passPlanReads(this.deps.store);
+    // Which channels have a slot to plan is known from their schedules and the slots known planned,
+    // without the store; those are planned a chunk at a time, each chunk's own rows read at once.
+    const due: DueSlot[] = [];
     for (const channel of channels) {
-      if (this.stopping) break;
+      const slot = this.dueSlot(channel, schedules.get(channel.id) ?? null, now);
+      if (slot) due.push(slot);
+      else onVisited?.(channel.id, false);
+    }
+    const staleBefore = new Date(now.getTime() - this.deps.settings.graceMs);
+    for (let i = 0; i < due.length && !this.stopping; i += this.deps.settings.planChunk) {
+      const chunk = due.slice(i, i + this.deps.settings.planChunk);
+      let states: Map<number, ChannelPlanningState>;
       try {
-        const done = await this.planChannel(channel, schedules.get(channel.id) ?? null, now, reads);
-        if (done) planned++;
-        onVisited?.(channel.id, done);
+        states = await reads.prefetch(
+          chunk.map((d) => d.channel.id),
+          chunk.reduce((min, d) => (d.slot.localDate < min ? d.slot.localDate : min), chunk[0]!.slot.localDate),
+          staleBefore,
+        );
       } catch (e) {
-        // One broken channel must not hold up the others.
-        this.log.error('planning a digest failed', { channelId: channel.id, err: e });
+        // The next round (a minute) plans them; the chunks after this one go on now.
+        this.log.error('reading channels to plan failed', { channels: chunk.length, err: e });
+        for (const d of chunk) onVisited?.(d.channel.id, false);
+        continue;
+      }
+      for (const d of chunk) {
+        if (this.stopping) break;
+        try {
+          const done = await this.planChannel(d, states.get(d.channel.id)!, now, reads);
+          if (done) planned++;
+          onVisited?.(d.channel.id, done);
+        } catch (e) {
+          // One broken channel must not hold up the others.
+          this.log.error('planning a digest failed', { channelId: d.channel.id, err: e });
+        }
       }
     }
     // Recaps are sent by the tick's last pass, which takes every channel.
@@ -300,21 +342,26 @@ export class DeliveryEngine {
     return done.has(`${row.channel.id}:${week}`) ? null : { slot, week };
   }
 
-  private async planChannel(channel: ChannelRow, stored: StoredSchedule | null, now: Date, reads: PlanReads): Promise<boolean> {
-    const { store } = this.deps;
+  /** The channel's latest slot that has come, unless this instance knows it planned; else null. */
+  private dueSlot(channel: ChannelRow, stored: StoredSchedule | null, now: Date): DueSlot | null {
     const schedule = stored ?? DEFAULT_SCHEDULE;
     const since = firstSlotFrom(channel, stored, now);
     const slot = latestDueSlot(schedule, now, since);
-    if (!slot) return false;
-    const slotKey = `${slot.localDate} ${slot.time}`;
-    if (this.plannedSlots.get(channel.id) === slotKey) return false;
-    if (await store.outbox.digestFor(channel.id, slot.localDate, slot.time)) {
-      this.plannedSlots.set(channel.id, slotKey);
+    if (!slot) return null;
+    const key = `${slot.localDate} ${slot.time}`;
+    return this.plannedSlots.get(channel.id) === key ? null : { channel, schedule, since, slot, key };
+  }
+
+  /** Plans a due slot unless the store has it (`state`, read for its chunk: planningStates). */
+  private async planChannel(due: DueSlot, state: ChannelPlanningState, now: Date, reads: PlanReads): Promise<boolean> {
+    const { channel, schedule, since, slot, key } = due;
+    if (state.slots.has(key)) {
+      this.plannedSlots.set(channel.id, key);
       return false;
     }
     const kind = await this.kindOf(channel, schedule, since, slot, now);
-    const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now, reads);
-    if (id !== null) this.plannedSlots.set(channel.id, slotKey);
+    const id = await this.planFor(channel, slot.localDate, slot.time, slot.dueAt, kind, now, { reads, releaseStale: state.hasStale });
+    if (id !== null) this.plannedSlots.set(channel.id, key);
     return id !== null;
   }
 
@@ -332,9 +379,18 @@ export class DeliveryEngine {
   }
 
   /** Plans one digest; null when it must wait (sources down, nothing to post) or already exists. */
-  private async planFor(channel: ChannelRow, digestDate: string, slot: string, dueAt: Date, kind: DigestKind, now: Date, reads?: PlanReads): Promise<number | null> {
+  private async planFor(
+    channel: ChannelRow,
+    digestDate: string,
+    slot: string,
+    dueAt: Date,
+    kind: DigestKind,
+    now: Date,
+    /** `releaseStale` false: a read just now found nothing stale (planningStates), so the statement is spared. */
+    { reads, releaseStale = true }: { reads?: PlanReads; releaseStale?: boolean } = {},
+  ): Promise<number | null> {
     const { store } = this.deps;
-    if (kind !== 'manual') await store.outbox.releaseStale(channel.id, new Date(now.getTime() - this.deps.settings.graceMs));
+    if (kind !== 'manual' && releaseStale) await store.outbox.releaseStale(channel.id, new Date(now.getTime() - this.deps.settings.graceMs));
     const plan = await planChannelDigestOn(store, channel, digestDate, this.log, { reads });
     if (plan.picked.length === 0 && kind !== 'manual' && !(await this.deps.health.readyFor(now))) {
       // Nothing new while a source is failing: wait for it rather than record an empty digest.

@@ -1,15 +1,20 @@
 import type { Logger } from '../logger.ts';
 import { tasteScores, teamTaste, type TasteModel } from '../relevance/taste.ts';
+import type { ChannelPlanningState } from '../store/outbox.ts';
+import type { TopicRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 
 /**
- * What planning a digest reads beside the channel's own rows: the window's listings, the
- * papers' upvotes, the team's votes and its taste. `directPlanReads` reads each anew (a preview,
- * one digest). `passPlanReads` reads each once per planning pass and shares it among the pass's
- * channels: a scheduled pass plans thousands of channels over the same window, a team's
- * channels among them, so each read is a statement per pass (or per team) instead of one per
- * channel. What the pass shares is as old as the pass (seconds): a vote cast meanwhile counts
- * from the next digest, as it would had the channel been planned first.
+ * What planning a digest reads: the window's listings, the papers' upvotes, the team's votes
+ * and its taste, and the channel's own rows (last digest, failed papers, topics).
+ * `directPlanReads` reads each anew (a preview, one digest). `passPlanReads` reads each shared
+ * read once per planning pass: a scheduled pass plans thousands of channels over the same
+ * window, a team's channels among them, so each is a statement per pass (or per team) instead
+ * of one per channel; and the channels' own rows a chunk of channels at a time (prefetch). What
+ * the pass shares is as old as the pass (seconds): a vote cast or a topic added meanwhile counts
+ * from the next digest, as it would had the channel been planned first. What must be current
+ * is read again where it is written: the papers already delivered (per channel, planDigest)
+ * and the failed rows a new digest takes over (in its own transaction, OutboxRepo.plan).
  */
 export interface PlanReads {
   /** Papers listed between the two days (inclusive), each with its first listing day in the window. */
@@ -20,10 +25,31 @@ export interface PlanReads {
   teamVotes(teamId: number, paperIds: readonly string[]): Promise<Map<string, number>>;
   /** The team's taste score per paper, or null while it has no model. A failure is logged and is null: a digest never fails over taste. */
   taste(teamId: number, paperIds: readonly string[], logger: Logger): Promise<Map<string, number> | null>;
+  /** The channel's own rows planning reads: its last digest's date, the papers that failed there, its topics. */
+  channel(channelId: number): Promise<ChannelReads>;
+}
+
+export interface ChannelReads {
+  lastDigestDate: string | null;
+  failed: Set<string>;
+  topics: TopicRow[];
+}
+
+/** A pass's reads, with the channels' own rows read a chunk of channels at a time. */
+export interface PassPlanReads extends PlanReads {
+  /**
+   * Reads the own rows of these channels (about to be planned) in a few statements, for
+   * channel() to answer from, and returns them with what the planner checks first (slots
+   * planned on or after `slotsFrom`, stale rows before `staleBefore`). Replaces the last chunk.
+   */
+  prefetch(channelIds: readonly number[], slotsFrom: string, staleBefore: Date): Promise<Map<number, ChannelPlanningState>>;
 }
 
 export function directPlanReads(store: Store): PlanReads {
+  // One plan reads its channel's rows once, though planChannelDigestOn and planDigest both ask.
+  const channels = new Map<number, Promise<ChannelReads>>();
   return {
+    channel: (channelId) => memo(channels, channelId, () => readChannel(store, channelId)),
     listed: (from, to) => store.papers.listedBetween(from, to),
     upvotes: (ids) => store.papers.upvotesOf(ids),
     teamVotes: (teamId, ids) => store.votes.counts(teamId, ids),
@@ -38,14 +64,27 @@ export function directPlanReads(store: Store): PlanReads {
   };
 }
 
+async function readChannel(store: Store, channelId: number): Promise<ChannelReads> {
+  const [last, failed, topics] = await Promise.all([store.outbox.lastDigest(channelId), store.outbox.failedPaperIds(channelId), store.topics.list(channelId)]);
+  return { lastDigestDate: last?.digest_date ?? null, failed, topics };
+}
+
 /** Reads shared by one planning pass (see PlanReads); make one per pass. */
-export function passPlanReads(store: Store): PlanReads {
+export function passPlanReads(store: Store): PassPlanReads {
+  let chunk = new Map<number, ChannelReads>();
   const listings = new Map<string, Promise<Array<{ paperId: string; day: string }>>>();
   const upvotes = new PerPaper((ids) => store.papers.upvotesOf(ids));
   const votes = new Map<number, PerPaper>();
   const models = new Map<number, Promise<TasteModel | null>>();
   const scores = new Map<number, PerPaper>();
   return {
+    async prefetch(channelIds, slotsFrom, staleBefore) {
+      const [states, topics] = await Promise.all([store.outbox.planningStates(channelIds, slotsFrom, staleBefore), store.topics.listMany(channelIds)]);
+      chunk = new Map(channelIds.map((id) => [id, { lastDigestDate: states.get(id)!.lastDigestDate, failed: states.get(id)!.failed, topics: topics.get(id)! }]));
+      return states;
+    },
+    // A channel outside the chunk (none, as the engine plans) reads its own.
+    channel: async (channelId) => chunk.get(channelId) ?? readChannel(store, channelId),
     listed: (from, to) =>
       memo(listings, `${from}|${to}`, () => {
         const read = store.papers.listedBetween(from, to);

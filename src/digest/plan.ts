@@ -84,11 +84,12 @@ export async function planDigest(
   // A paper that failed here (given up, or dropped when posting here stopped) was never
   // delivered: it comes again while it is within the lookback, even if listed before the
   // previous digest.
-  const failed = await store.outbox.failedPaperIds(channel.id);
+  const own = await reads.channel(channel.id);
+  const failed = own.failed;
   const listed = (await reads.listed(earliest, digestDate)).filter((l) => l.day >= since || failed.has(l.paperId));
   const from = listed.reduce((min, l) => (l.day < min ? l.day : min), since);
   const ids = listed.map((l) => l.paperId);
-  const topics = await store.topics.list(channel.id);
+  const topics = own.topics;
 
   const matchedTopics = new Map<string, string[]>();
   if (topics.length === 0) {

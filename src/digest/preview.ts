@@ -4,6 +4,7 @@ import { localDate } from '../schedule/next-run.ts';
 import { DEFAULT_SCHEDULE } from '../store/schedules.ts';
 import type { ChannelRow } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import { directPlanReads } from './plan-reads.ts';
 import { planDigest, type DigestPlan, type PlanOptions } from './plan.ts';
 
 /** The plan for a channel's next digest, dated by the channel's own clock (or `date`). */
@@ -22,13 +23,14 @@ export async function planChannelDigest(
 
 /** The plan for `channel`'s digest of `digestDate`, looking back to its previous digest. */
 export async function planChannelDigestOn(store: Store, channel: ChannelRow, digestDate: string, logger: Logger, options: PlanOptions = {}): Promise<DigestPlan> {
-  const previous = (await store.outbox.lastDigest(channel.id))?.digest_date ?? null;
+  const reads = options.reads ?? directPlanReads(store);
+  const previous = (await reads.channel(channel.id)).lastDigestDate;
   return planDigest(
     store,
     { id: channel.id, teamId: channel.team_id, maxPapers: channel.max_papers },
     digestDate,
     previous && previous <= digestDate ? previous : null,
     logger,
-    options,
+    { ...options, reads },
   );
 }

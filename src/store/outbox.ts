@@ -6,6 +6,18 @@ import type { Database, DeliveriesTable, DeliveryRow, DigestKind, DigestRow } fr
 
 export type { Lease } from './leases.ts';
 
+/** What planning reads of one channel's own delivery rows (OutboxRepo.planningStates). */
+export interface ChannelPlanningState {
+  /** The date of its last digest (as lastDigest), null before the first. */
+  lastDigestDate: string | null;
+  /** Its digests on or after the day asked for, as "date slot": whether a slot is planned. */
+  slots: Set<string>;
+  /** Papers that failed there (as failedPaperIds): offered again. */
+  failed: Set<string>;
+  /** Whether a digest due before the time asked for holds rows never tried (releaseStale would release them). */
+  hasStale: boolean;
+}
+
 export interface DigestDraft {
   channelId: number;
   digestDate: string;
@@ -389,6 +401,45 @@ export class OutboxRepo {
     const stale = this.db.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('due_at', '<', dueBefore.toISOString());
     const released = await this.db.deleteFrom('deliveries').where('digest_id', 'in', stale).where('state', '=', 'planned').where('attempts', '=', 0).executeTakeFirst();
     return Number(released.numDeletedRows);
+  }
+
+  /**
+   * What planning reads of many channels' own rows, in four statements whatever their number (a
+   * scheduled pass reads them per chunk of channels, not per channel): each one's last digest
+   * date, its digests on or after `slotsFrom`, its failed papers, and whether releaseStale would
+   * release anything due before `staleBefore`.
+   */
+  async planningStates(channelIds: readonly number[], slotsFrom: string, staleBefore: Date): Promise<Map<number, ChannelPlanningState>> {
+    const out = new Map<number, ChannelPlanningState>(channelIds.map((id) => [id, { lastDigestDate: null, slots: new Set(), failed: new Set(), hasStale: false }]));
+    if (channelIds.length === 0) return out;
+    const ids = [...channelIds];
+    const [last, slots, failed, stale] = await Promise.all([
+      // One index probe per channel (digests_channel_created), as lastDigest makes.
+      this.db
+        .selectFrom('channels as c')
+        .select((eb) => [
+          'c.id',
+          eb.selectFrom('digests as g').select('g.digest_date').whereRef('g.channel_id', '=', 'c.id').orderBy('g.created_at', 'desc').orderBy('g.id', 'desc').limit(1).as('digest_date'),
+        ])
+        .where('c.id', 'in', ids)
+        .execute(),
+      this.db.selectFrom('digests').select(['channel_id', 'digest_date', 'slot']).where('channel_id', 'in', ids).where('digest_date', '>=', slotsFrom).execute(),
+      this.db.selectFrom('deliveries').select(['channel_id', 'paper_id']).where('state', '=', 'failed').where('channel_id', 'in', ids).where('kind', '=', 'paper').execute(),
+      this.db
+        .selectFrom('deliveries as d')
+        .select('d.channel_id')
+        .distinct()
+        .where('d.state', '=', 'planned')
+        .where('d.channel_id', 'in', ids)
+        .where('d.attempts', '=', 0)
+        .where((eb) => eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.id', '=', 'd.digest_id').where('g.due_at', '<', staleBefore.toISOString())))
+        .execute(),
+    ]);
+    for (const r of last) out.get(r.id)!.lastDigestDate = r.digest_date ?? null;
+    for (const r of slots) out.get(r.channel_id)?.slots.add(`${r.digest_date} ${r.slot}`);
+    for (const r of failed) if (r.paper_id !== null) out.get(r.channel_id)?.failed.add(r.paper_id);
+    for (const r of stale) out.get(r.channel_id)!.hasStale = true;
+    return out;
   }
 
   /**

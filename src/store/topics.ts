@@ -40,6 +40,15 @@ export class TopicsRepo {
   async list(channelId: number): Promise<TopicRow[]> {
     return this.db.selectFrom('topics').selectAll().where('channel_id', '=', channelId).orderBy('id').execute();
   }
+
+  /** list() for many channels in one statement (a planning pass's chunk); a channel without topics has an empty list. */
+  async listMany(channelIds: readonly number[]): Promise<Map<number, TopicRow[]>> {
+    const out = new Map<number, TopicRow[]>(channelIds.map((id) => [id, []]));
+    if (channelIds.length === 0) return out;
+    const rows = await this.db.selectFrom('topics').selectAll().where('channel_id', 'in', [...channelIds]).orderBy('channel_id').orderBy('id').execute();
+    for (const r of rows) out.get(r.channel_id)?.push(r);
+    return out;
+  }
 }
 
 /** What addWithin did; `count` is how many topics the channel follows afterwards. */

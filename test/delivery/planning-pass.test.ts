@@ -3,6 +3,7 @@ import { commands } from '../../commands/index.ts';
 import { openApp } from '../../src/app.ts';
 import { planChannelDigestOn } from '../../src/digest/preview.ts';
 import { memoryLogger, silentLogger } from '../../src/logger.ts';
+import { parseSearchQuery, queryKey } from '../../src/search/query.ts';
 import { newInstanceIdentity } from '../../src/store/instances.ts';
 import { deliveryHarness, type DeliveryHarness } from './harness.ts';
 
@@ -34,11 +35,16 @@ describe('a planning pass', () => {
     const [fourth, fifth] = [byUpvotes[MAX]!.id, byUpvotes[MAX + 1]!.id];
     const lift = Math.ceil((byUpvotes[0]!.upvotes - byUpvotes[MAX]!.upvotes + 1) / 10);
     for (let u = 0; u < lift; u++) await store.votes.set(team, `u${u}`, fourth, true, h.clock.now());
+    // b follows a topic that the least upvoted paper matches: its digest leads with that paper.
+    const last = byUpvotes[byUpvotes.length - 1]!.id;
+    const word = (await store.papers.get(last))!.title.split(/\W+/).sort((x, y) => y.length - x.length)[0]!;
+    await store.topics.add(channels[1]!, word, queryKey(parseSearchQuery(word)), 'admin', h.clock.now());
 
     h.clock.set('2026-08-21T09:00:00Z');
     // What each of a and b gets planned alone (no pass), before the pass writes anything.
     const alone = await Promise.all(channels.slice(0, 2).map(async (id) => (await planChannelDigestOn(store, (await store.teams.getChannel(id))!, '2026-08-21', silentLogger)).picked.map((p) => p.paperId)));
     expect(alone[0]).toContain(fourth);
+    expect(alone[1]![0]).toBe(last);
     expect(await h.app.delivery.planDue()).toBe(2);
     for (const [i, id] of channels.slice(0, 2).entries()) {
       const planned = await store.db.selectFrom('deliveries').select('paper_id').where('channel_id', '=', id).where('kind', '=', 'paper').orderBy('rank').execute();
@@ -52,6 +58,39 @@ describe('a planning pass', () => {
     expect(await h.app.delivery.planDue()).toBe(1);
     const c = await store.db.selectFrom('deliveries').select('paper_id').where('channel_id', '=', channels[2]!).where('kind', '=', 'paper').orderBy('rank').execute();
     expect(c.map((r) => r.paper_id).slice(0, 2)).toEqual([fifth, fourth]);
+  });
+
+  it('reads the channels to plan a chunk at a time; a chunk that cannot be read is planned next round, and the others go on', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const channels = [];
+    for (const name of ['c0', 'c1', 'c2']) channels.push(await h.channel(name, '09:00 UTC daily'));
+    const { store } = h.app;
+    const logger = memoryLogger();
+    const app = await openApp({ dbPath: ':memory:', store, clock: h.clock, logger, commands, delivery: { planChunk: 2 } });
+    const reads: number[][] = [];
+    const planningStates = store.outbox.planningStates.bind(store.outbox);
+    store.outbox.planningStates = async (ids, from, before) => {
+      reads.push([...ids]);
+      if (reads.length === 1) throw new Error('connection reset');
+      return planningStates(ids, from, before);
+    };
+    try {
+      h.clock.set('2026-08-21T09:00:00Z');
+      const visited: number[] = [];
+      expect(await app.delivery.planDue((id) => visited.push(id))).toBe(1);
+      expect(reads).toEqual([channels.slice(0, 2), channels.slice(2)]);
+      expect(visited).toEqual(channels); // the failed chunk's channels too: sending need not wait for them
+      expect(logger.entries.some((e) => e.msg === 'reading channels to plan failed')).toBe(true);
+      for (const [i, id] of channels.entries()) expect(await h.digests(id)).toHaveLength(i < 2 ? 0 : 1);
+      // The next round plans the first two; c2's slot is known planned, so it is not read again.
+      h.clock.set('2026-08-21T09:01:00Z');
+      expect(await app.delivery.planDue()).toBe(2);
+      expect(reads[2]).toEqual(channels.slice(0, 2));
+      for (const id of channels) expect(await h.digests(id)).toHaveLength(1);
+    } finally {
+      store.outbox.planningStates = planningStates;
+    }
   });
 
   it('in a fleet, each live instance starts its walk at its own share of the channels; every slot is still planned once', async () => {
