@@ -242,38 +242,43 @@ export class DeliveryEngine {
     const reads = passPlanReads(this.deps.store);
     // Which channels have a slot to plan is known from their schedules and the slots known planned,
     // without the store; those are planned a chunk at a time, each chunk's own rows read at once.
-    const due: DueSlot[] = [];
+    // Channels are still reported visited in walk order (fair order), each channel with nothing
+    // to plan after the due channel before it: sending takes only visited channels, so a channel
+    // later in the order never goes ahead of an earlier one still being planned.
+    const steps: Array<{ due: DueSlot; then: number[] }> = [];
     for (const channel of channels) {
       const slot = this.dueSlot(channel, schedules.get(channel.id) ?? null, now);
-      if (slot) due.push(slot);
+      if (slot) steps.push({ due: slot, then: [] });
+      else if (steps.length > 0) steps.at(-1)!.then.push(channel.id);
       else onVisited?.(channel.id, false);
     }
     const staleBefore = new Date(now.getTime() - this.deps.settings.graceMs);
-    for (let i = 0; i < due.length && !this.stopping; i += this.deps.settings.planChunk) {
-      const chunk = due.slice(i, i + this.deps.settings.planChunk);
+    for (let i = 0; i < steps.length && !this.stopping; i += this.deps.settings.planChunk) {
+      const chunk = steps.slice(i, i + this.deps.settings.planChunk);
       let states: Map<number, ChannelPlanningState>;
       try {
         states = await reads.prefetch(
-          chunk.map((d) => d.channel.id),
-          chunk.reduce((min, d) => (d.slot.localDate < min ? d.slot.localDate : min), chunk[0]!.slot.localDate),
+          chunk.map((s) => s.due.channel.id),
+          chunk.reduce((min, s) => (s.due.slot.localDate < min ? s.due.slot.localDate : min), chunk[0]!.due.slot.localDate),
           staleBefore,
         );
       } catch (e) {
         // The next round (a minute) plans them; the chunks after this one go on now.
         this.log.error('reading channels to plan failed', { channels: chunk.length, err: e });
-        for (const d of chunk) onVisited?.(d.channel.id, false);
+        for (const s of chunk) for (const id of [s.due.channel.id, ...s.then]) onVisited?.(id, false);
         continue;
       }
-      for (const d of chunk) {
+      for (const { due, then } of chunk) {
         if (this.stopping) break;
         try {
-          const done = await this.planChannel(d, states.get(d.channel.id)!, now, reads);
+          const done = await this.planChannel(due, states.get(due.channel.id)!, now, reads);
           if (done) planned++;
-          onVisited?.(d.channel.id, done);
+          onVisited?.(due.channel.id, done);
         } catch (e) {
           // One broken channel must not hold up the others.
-          this.log.error('planning a digest failed', { channelId: d.channel.id, err: e });
+          this.log.error('planning a digest failed', { channelId: due.channel.id, err: e });
         }
+        for (const id of then) onVisited?.(id, false);
       }
     }
     // Recaps are sent by the tick's last pass, which takes every channel.

@@ -79,7 +79,8 @@ export function passPlanReads(store: Store): PassPlanReads {
   const scores = new Map<number, PerPaper>();
   return {
     async prefetch(channelIds, slotsFrom, staleBefore) {
-      const [states, topics] = await Promise.all([store.outbox.planningStates(channelIds, slotsFrom, staleBefore), store.topics.listMany(channelIds)]);
+      const states = await store.outbox.planningStates(channelIds, slotsFrom, staleBefore);
+      const topics = await store.topics.listMany(channelIds);
       chunk = new Map(channelIds.map((id) => [id, { lastDigestDate: states.get(id)!.lastDigestDate, failed: states.get(id)!.failed, topics: topics.get(id)! }]));
       return states;
     },

@@ -413,28 +413,28 @@ export class OutboxRepo {
     const out = new Map<number, ChannelPlanningState>(channelIds.map((id) => [id, { lastDigestDate: null, slots: new Set(), failed: new Set(), hasStale: false }]));
     if (channelIds.length === 0) return out;
     const ids = [...channelIds];
-    const [last, slots, failed, stale] = await Promise.all([
-      // One index probe per channel (digests_channel_created), as lastDigest makes.
-      this.db
-        .selectFrom('channels as c')
-        .select((eb) => [
-          'c.id',
-          eb.selectFrom('digests as g').select('g.digest_date').whereRef('g.channel_id', '=', 'c.id').orderBy('g.created_at', 'desc').orderBy('g.id', 'desc').limit(1).as('digest_date'),
-        ])
-        .where('c.id', 'in', ids)
-        .execute(),
-      this.db.selectFrom('digests').select(['channel_id', 'digest_date', 'slot']).where('channel_id', 'in', ids).where('digest_date', '>=', slotsFrom).execute(),
-      this.db.selectFrom('deliveries').select(['channel_id', 'paper_id']).where('state', '=', 'failed').where('channel_id', 'in', ids).where('kind', '=', 'paper').execute(),
-      this.db
-        .selectFrom('deliveries as d')
-        .select('d.channel_id')
-        .distinct()
-        .where('d.state', '=', 'planned')
-        .where('d.channel_id', 'in', ids)
-        .where('d.attempts', '=', 0)
-        .where((eb) => eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.id', '=', 'd.digest_id').where('g.due_at', '<', staleBefore.toISOString())))
-        .execute(),
-    ]);
+    // One after another on one connection: in parallel they would open pool connections (a
+    // server process each) at every tick, and a few round trips cost less than that.
+    // One index probe per channel (digests_channel_created), as lastDigest makes.
+    const last = await this.db
+      .selectFrom('channels as c')
+      .select((eb) => [
+        'c.id',
+        eb.selectFrom('digests as g').select('g.digest_date').whereRef('g.channel_id', '=', 'c.id').orderBy('g.created_at', 'desc').orderBy('g.id', 'desc').limit(1).as('digest_date'),
+      ])
+      .where('c.id', 'in', ids)
+      .execute();
+    const slots = await this.db.selectFrom('digests').select(['channel_id', 'digest_date', 'slot']).where('channel_id', 'in', ids).where('digest_date', '>=', slotsFrom).execute();
+    const failed = await this.db.selectFrom('deliveries').select(['channel_id', 'paper_id']).where('state', '=', 'failed').where('channel_id', 'in', ids).where('kind', '=', 'paper').execute();
+    const stale = await this.db
+      .selectFrom('deliveries as d')
+      .select('d.channel_id')
+      .distinct()
+      .where('d.state', '=', 'planned')
+      .where('d.channel_id', 'in', ids)
+      .where('d.attempts', '=', 0)
+      .where((eb) => eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.id', '=', 'd.digest_id').where('g.due_at', '<', staleBefore.toISOString())))
+      .execute();
     for (const r of last) out.get(r.id)!.lastDigestDate = r.digest_date ?? null;
     for (const r of slots) out.get(r.channel_id)?.slots.add(`${r.digest_date} ${r.slot}`);
     for (const r of failed) if (r.paper_id !== null) out.get(r.channel_id)?.failed.add(r.paper_id);

@@ -73,8 +73,10 @@ describe('fair posting across teams', () => {
     const order = w.order();
     expectEveryPostOnce(w.poster);
     // A's backlog is 72 posts; B's header comes within the first two channels' worth of posts
-    // (first come, it would be post 73), and all of B is out before A's second half starts.
-    expect(order.indexOf('b1')).toBeLessThan(2 * POSTS_PER_CHANNEL);
+    // (first come, it would be post 73), and all of B is out before A's second half starts. B may
+    // start beside A's second channel (two at a time): its header then lands at worst right after
+    // that channel's last post.
+    expect(order.indexOf('b1')).toBeLessThanOrEqual(2 * POSTS_PER_CHANNEL);
     expect(order.lastIndexOf('b1')).toBeLessThan((A_CHANNELS * POSTS_PER_CHANNEL) / 2);
   });
 

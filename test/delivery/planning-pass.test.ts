@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { openApp } from '../../src/app.ts';
 import { planChannelDigestOn } from '../../src/digest/preview.ts';
@@ -58,6 +58,30 @@ describe('a planning pass', () => {
     expect(await h.app.delivery.planDue()).toBe(1);
     const c = await store.db.selectFrom('deliveries').select('paper_id').where('channel_id', '=', channels[2]!).where('kind', '=', 'paper').orderBy('rank').execute();
     expect(c.map((r) => r.paper_id).slice(0, 2)).toEqual([fifth, fourth]);
+  });
+
+  it('reports channels visited in walk order: one with nothing to plan only after the due channel before it is planned', async () => {
+    h = await deliveryHarness('2026-08-21T08:59:00Z');
+    await h.list('2026-08-21', '2026-08-21');
+    const channels = [await h.channel('c0', '09:30 UTC daily'), await h.channel('c1', '09:00 UTC daily'), await h.channel('c2', '09:30 UTC daily'), await h.channel('c3', '09:00 UTC daily')];
+    h.clock.set('2026-08-21T09:00:00Z');
+    const seen: Array<{ id: number; done: boolean; digests?: number }> = [];
+    const planned = await h.app.delivery.planDue((id, done) => {
+      // With how many digests written by then: sending takes only visited channels.
+      const entry: (typeof seen)[number] = { id, done };
+      seen.push(entry);
+      void h!.app.store.db.selectFrom('digests').select('id').execute().then((rows) => (entry.digests = rows.length));
+    });
+    expect(planned).toBe(2);
+    await vi.waitFor(() => expect(seen.every((e) => e.digests !== undefined)).toBe(true));
+    expect(seen.map((e) => [e.id, e.done])).toEqual([
+      [channels[0], false],
+      [channels[1], true],
+      [channels[2], false],
+      [channels[3], true],
+    ]);
+    // c2 (nothing due) is reported once c1, before it in the walk, is planned.
+    expect(seen[2]!.digests).toBeGreaterThanOrEqual(1);
   });
 
   it('reads the channels to plan a chunk at a time; a chunk that cannot be read is planned next round, and the others go on', async () => {
