@@ -19,6 +19,12 @@ export interface DialectSeam {
   serializeIngest(trx: Kysely<Database>): Promise<void>;
   /** How a delivery or header claim locks its channel (claim-locking.ts). */
   readonly claimLocking: ClaimLocking;
+  /**
+   * Whether a digest is planned in one statement (data-modifying WITH: PostgreSQL) rather than
+   * a transaction of four: one round trip to a server instead of five. SQLite has no such
+   * statement, and its transactions cost no round trip.
+   */
+  readonly planInOneStatement: boolean;
 }
 
 export const SQLITE_SEAM: DialectSeam = {
@@ -26,6 +32,7 @@ export const SQLITE_SEAM: DialectSeam = {
   paperBatchRows: 400,
   serializeIngest: async () => {},
   claimLocking: NO_CLAIM_LOCKING,
+  planInOneStatement: false,
 };
 
 /** Any fixed 64-bit key: the ingest's transaction-scoped advisory lock. */
@@ -39,4 +46,5 @@ export const POSTGRES_SEAM: DialectSeam = {
   },
   // Another instance claiming in the same channel right now skips it this time (claim-locking.ts).
   claimLocking: { lockChannel: (q) => q.forNoKeyUpdate().skipLocked() },
+  planInOneStatement: true,
 };

@@ -46,6 +46,8 @@ export class OutboxRepo {
     private readonly db: Kysely<Database>,
     /** The dialect's claim locking (see ClaimLocking): the one line a dialect changes. */
     private readonly locking: ClaimLocking = NO_CLAIM_LOCKING,
+    /** DialectSeam.planInOneStatement. */
+    private readonly planInOneStatement = false,
   ) {
     this.claimStatement = this.claimStatementFor();
     this.settles = this.settlesFor();
@@ -54,6 +56,7 @@ export class OutboxRepo {
   /** Writes the digest and its deliveries; null when that slot was already planned. */
   async plan(d: DigestDraft, now: Date): Promise<number | null> {
     const stamp = now.toISOString();
+    if (this.planInOneStatement) return this.planAtOnce(d, stamp);
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('digests')
@@ -93,6 +96,43 @@ export class OutboxRepo {
       }
       return inserted.id;
     });
+  }
+
+  /**
+   * plan() as one statement (PostgreSQL's data-modifying WITH), which is atomic by itself: the
+   * digest; the channel's failed rows of its papers taken over (as takeOverFailed); the header
+   * and the other papers' rows. Each part sees the statement's one snapshot, so the rows
+   * inserted leave out the papers taken over by their RETURNING, not by a second look.
+   */
+  private async planAtOnce(d: DigestDraft, stamp: string): Promise<number | null> {
+    const r = await sql<{ id: number }>`
+      WITH d AS (
+        INSERT INTO digests (channel_id, digest_date, slot, due_at, kind, window_from, window_to, paper_count, created_at)
+        VALUES (${d.channelId}, ${d.digestDate}, ${d.slot}, ${d.dueAt.toISOString()}, ${d.kind}, ${d.windowFrom}, ${d.windowTo}, ${d.papers.length}, ${stamp})
+        ON CONFLICT (channel_id, digest_date, slot) DO NOTHING
+        RETURNING id
+      ), draft AS (
+        SELECT * FROM unnest(${d.papers.map((p) => p.paperId)}::text[], ${d.papers.map((p) => p.rank)}::int[], ${d.papers.map((p) => JSON.stringify(p.topics))}::text[]) AS t (paper_id, rank, topics)
+      ), taken AS (
+        UPDATE deliveries f
+        SET digest_id = d.id, digest_date = ${d.digestDate}, rank = draft.rank, topics = draft.topics, state = 'planned',
+          attempts = CASE WHEN f.attempts > 0 THEN 1 ELSE 0 END, next_attempt_at = NULL, message_id = NULL,
+          lease_owner = NULL, lease_until = NULL, updated_at = ${stamp}::timestamptz
+        FROM d, draft
+        WHERE f.channel_id = ${d.channelId} AND f.state = 'failed' AND f.paper_id = draft.paper_id
+        RETURNING f.paper_id
+      ), fresh AS (
+        INSERT INTO deliveries (channel_id, digest_id, digest_date, kind, paper_id, rank, topics, state, created_at, updated_at)
+        SELECT ${d.channelId}::int, d.id, ${d.digestDate}::text, 'header', NULL::text, 0, '[]', 'planned', ${stamp}::timestamptz, ${stamp}::timestamptz
+        FROM d WHERE ${d.header && d.papers.length > 0}::boolean
+        UNION ALL
+        SELECT ${d.channelId}::int, d.id, ${d.digestDate}::text, 'paper', draft.paper_id, draft.rank, draft.topics, 'planned', ${stamp}::timestamptz, ${stamp}::timestamptz
+        FROM d, draft WHERE draft.paper_id NOT IN (SELECT paper_id FROM taken)
+        -- Two slots on one day may both want a paper: the first keeps it (a header has no paper, so never conflicts).
+        ON CONFLICT (channel_id, digest_date, paper_id) DO NOTHING
+      )
+      SELECT id FROM d`.execute(this.db);
+    return r.rows[0]?.id ?? null;
   }
 
   /** Moves the channel's failed rows of the draft's papers into the new digest; returns their paper ids. */

@@ -82,7 +82,7 @@ export class Store {
     this.schedules = new SchedulesRepo(db);
     this.votes = new VotesRepo(db);
     this.saves = new SavesRepo(db);
-    this.outbox = new OutboxRepo(db, seam.claimLocking);
+    this.outbox = new OutboxRepo(db, seam.claimLocking, seam.planInOneStatement);
     this.sources = new SourceStatusRepo(db);
     this.instances = new InstancesRepo(db);
     this.vocabulary = new Vocabulary(db);
