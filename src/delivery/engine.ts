@@ -44,9 +44,10 @@ export interface DeliverySettings {
    */
   runSize: number;
   /**
-   * Channels whose own rows a planning pass reads at once (planningStates, topics): five
-   * statements a chunk instead of four a channel. Small enough that what is read is seconds old
-   * when the chunk's last channel is planned.
+   * Channels whose own rows a planning pass reads at once (planningStates, topics.listMany):
+   * five statements a chunk, where each channel made five of its own (digestFor, releaseStale,
+   * lastDigest, failedPaperIds, topics.list). Small enough that what is read is seconds old when
+   * the chunk's last channel is planned.
    */
   planChunk: number;
   /**

@@ -21,8 +21,8 @@ export interface DialectSeam {
   readonly claimLocking: ClaimLocking;
   /**
    * Whether a digest is planned in one statement (data-modifying WITH: PostgreSQL) rather than
-   * a transaction of four: one round trip to a server instead of five. SQLite has no such
-   * statement, and its transactions cost no round trip.
+   * a transaction (BEGIN, three statements, COMMIT): one round trip to the server instead of
+   * five. SQLite has no such statement, and its transactions cost no round trip.
    */
   readonly planInOneStatement: boolean;
 }
