@@ -45,8 +45,8 @@ export interface DirectMessage {
  * one, leaving out claims that provably never posted (a crash leaves a whole run claimed; only
  * its row in flight may have landed): above 1, an earlier try (perhaps by another process,
  * which crashed) may have reached the platform, so the adapter checks the platform before
- * posting again, whatever it remembers itself. `firstTriedAt`: no earlier try began before it, so the check need not
- * look further back.
+ * posting again, whatever it remembers itself. `firstTriedAt`: no earlier try began before
+ * it, so the check need not look further back.
  */
 export type OutboundMessage =
   | { kind: 'paper'; key: string; card: PaperCard; digestDate: string; attempt?: number; firstTriedAt?: Date; threadId?: string }

@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts';
  * the pass shares is as old as the pass (seconds): a vote cast or a topic added meanwhile counts
  * from the next digest, as it would had the channel been planned first. What must be current
  * is read again where it is written: the papers already delivered (per channel, planDigest)
- * and the failed rows a new digest takes over (in its own transaction, OutboxRepo.plan).
+ * and the failed rows a new digest takes over (in the write itself, OutboxRepo.plan).
  */
 export interface PlanReads {
   /** Papers listed between the two days (inclusive), each with its first listing day in the window. */
