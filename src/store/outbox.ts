@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import { NO_CLAIM_LOCKING, type ClaimLocking } from './claim-locking.ts';
 import { CompiledOnce } from './compiled-once.ts';
 import { claimedColumns, renewLease, whileHeld, type Lease } from './leases.ts';
@@ -438,8 +438,7 @@ export class OutboxRepo {
    */
   async releaseStale(channelId: number, dueBefore: Date): Promise<number> {
     // Headers go too (never tried): the new digest brings its own. One statement, so no transaction.
-    const stale = this.db.selectFrom('digests').select('id').where('channel_id', '=', channelId).where('due_at', '<', dueBefore.toISOString());
-    const released = await this.db.deleteFrom('deliveries').where('digest_id', 'in', stale).where('state', '=', 'planned').where('attempts', '=', 0).executeTakeFirst();
+    const released = await this.db.deleteFrom('deliveries').where(staleRow([channelId], dueBefore)).executeTakeFirst();
     return Number(released.numDeletedRows);
   }
 
@@ -466,15 +465,7 @@ export class OutboxRepo {
       .execute();
     const slots = await this.db.selectFrom('digests').select(['channel_id', 'digest_date', 'slot']).where('channel_id', 'in', ids).where('digest_date', '>=', slotsFrom).execute();
     const failed = await this.db.selectFrom('deliveries').select(['channel_id', 'paper_id']).where('state', '=', 'failed').where('channel_id', 'in', ids).where('kind', '=', 'paper').execute();
-    const stale = await this.db
-      .selectFrom('deliveries as d')
-      .select('d.channel_id')
-      .distinct()
-      .where('d.state', '=', 'planned')
-      .where('d.channel_id', 'in', ids)
-      .where('d.attempts', '=', 0)
-      .where((eb) => eb.exists(eb.selectFrom('digests as g').select('g.id').whereRef('g.id', '=', 'd.digest_id').where('g.due_at', '<', staleBefore.toISOString())))
-      .execute();
+    const stale = await this.db.selectFrom('deliveries').select('channel_id').distinct().where(staleRow(ids, staleBefore)).execute();
     for (const r of last) out.get(r.id)!.lastDigestDate = r.digest_date ?? null;
     for (const r of slots) out.get(r.channel_id)?.slots.add(`${r.digest_date} ${r.slot}`);
     for (const r of failed) if (r.paper_id !== null) out.get(r.channel_id)?.failed.add(r.paper_id);
@@ -521,6 +512,16 @@ export class OutboxRepo {
     const rows = await q.execute();
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
+}
+
+/** What releaseStale gives back (and planningStates looks for): rows never tried, of these channels' digests due before `dueBefore`. */
+function staleRow(channelIds: readonly number[], dueBefore: Date) {
+  return (eb: ExpressionBuilder<Database, 'deliveries'>) =>
+    eb.and([
+      eb('deliveries.state', '=', 'planned'),
+      eb('deliveries.attempts', '=', 0),
+      eb('deliveries.digest_id', 'in', eb.selectFrom('digests').select('digests.id').where('digests.channel_id', 'in', [...channelIds]).where('digests.due_at', '<', dueBefore.toISOString())),
+    ]);
 }
 
 /** A delivery row that may be claimed now: planned and due, or sending under a lease that ran out. */
